@@ -1,0 +1,39 @@
+import type { z } from "zod";
+import type { RedoxError } from "./envelope.js";
+
+/** `Header.Patient.Identifiers[0].ID` from zod's path array. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out || "(body)";
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_type") {
+    const received = (issue as { input?: unknown }).input;
+    if (received === undefined) return `required: expected ${issue.expected}`;
+    return issue.message.startsWith("Invalid input") ? `expected ${issue.expected}, received ${typeName(received)}` : issue.message;
+  }
+  if (issue.code === "unrecognized_keys") return `unexpected field(s) ${issue.keys.join(", ")}`;
+  return issue.message;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  return typeof value;
+}
+
+export function requestError(id: number, text: string, module: RedoxError["Module"] = "Request"): RedoxError {
+  return { ID: id, Text: text, Type: "message", Module: module };
+}
+
+/** One Redox error per failing path, each naming the path and what was expected. */
+export function redoxErrorsFromZod(error: z.ZodError, pathPrefix: readonly PropertyKey[] = []): RedoxError[] {
+  return error.issues.map((issue, index) =>
+    requestError(index + 1, `${formatPath([...pathPrefix, ...issue.path])}: ${describeIssue(issue)}`),
+  );
+}

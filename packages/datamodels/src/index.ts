@@ -1,0 +1,10 @@
+export * from "./primitives.js";
+export * from "./envelope.js";
+export * from "./common.js";
+export * from "./clinical-summary.js";
+export * from "./media.js";
+export * from "./media-types.js";
+export * from "./errors.js";
+export * from "./registry.js";
+export { renderClinicalSummaryCda, type RenderOptions } from "./ccda/render-document.js";
+export { toHl7Time } from "./ccda/hl7-time.js";
