@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { optionalDateTime, optionalText } from "./primitives.js";
+import { optionalBoolean, optionalDateTime, optionalNumber, optionalText } from "./primitives.js";
+
+/**
+ * Building blocks that recur across Redox data models. Redox's schemas repeat these shapes inline hundreds of times;
+ * here each is declared once. Objects are loose: fields Redox adds later pass through rather than being refused.
+ */
 
 export const addressSchema = z.looseObject({
   StreetAddress: optionalText,
@@ -10,22 +15,71 @@ export const addressSchema = z.looseObject({
   Country: optionalText,
 });
 
+/** A coded value. `CodeSystem` is an OID in Redox's samples; `CodeSystemName` a name such as `SNOMED CT`. */
+const codeFields = {
+  Code: optionalText,
+  CodeSystem: optionalText,
+  CodeSystemName: optionalText,
+  Name: optionalText,
+};
+export const altCodeSchema = z.looseObject(codeFields);
+export const codeSchema = z.looseObject({ ...codeFields, AltCodes: z.array(altCodeSchema).nullish() });
+
 export const identifierSchema = z.looseObject({
-  ID: z.string({ error: "expected the identifier as a string" }),
+  ID: optionalText,
   IDType: optionalText,
+  Type: optionalText,
 });
 
+/** A patient identifier must carry its value: it is how the receiver finds the chart. */
+export const patientIdentifierSchema = identifierSchema.extend({
+  ID: z.string({ error: "expected the identifier as a string" }),
+});
+
+export const telecomSchema = z.looseObject({ Value: optionalText, Use: optionalText, System: optionalText });
+
+export const quantitySchema = z.looseObject({ Quantity: optionalNumber, Units: optionalText });
+
+export const commentSchema = z.looseObject({ Text: optionalText });
+
+/** Redox sends e-mail addresses as strings in some places and as `{ Address }` in others. */
+export const emailAddressSchema = z.union([z.string(), z.looseObject({ Address: optionalText })]);
+
+export const locationSchema = z.looseObject({
+  Type: optionalText,
+  Facility: optionalText,
+  FacilityIdentifiers: z.array(identifierSchema).nullish(),
+  Department: optionalText,
+  DepartmentIdentifiers: z.array(identifierSchema).nullish(),
+  Room: optionalText,
+  Bed: optionalText,
+});
+
+export const organizationSchema = z.looseObject({
+  Identifiers: z.array(identifierSchema).nullish(),
+  Name: optionalText,
+  Type: codeSchema.nullish(),
+  Address: addressSchema.nullish(),
+  Telecom: z.array(telecomSchema).nullish(),
+});
+
+/**
+ * A provider. `ID` with `IDType` `NPI` is an NPI, but its check digit is not enforced: Redox's own samples carry
+ * `4356789876`, which fails it (see `isValidNpi`).
+ */
 export const providerSchema = z.looseObject({
   ID: optionalText,
   IDType: optionalText,
+  NPI: optionalText,
   Type: optionalText,
   FirstName: optionalText,
   LastName: optionalText,
   Credentials: z.array(z.string()).nullish(),
   Address: addressSchema.nullish(),
-  EmailAddresses: z.array(z.unknown()).nullish(),
+  EmailAddresses: z.array(emailAddressSchema).nullish(),
   PhoneNumber: z.looseObject({ Office: optionalText }).nullish(),
-  Location: z.looseObject({}).nullish(),
+  Location: locationSchema.nullish(),
+  Role: codeSchema.nullish(),
 });
 
 /** Redox sends `Male`/`Female`/`Unknown`/`Other`; many senders use HL7's `M`/`F`/`U`. Both are accepted. */
@@ -39,23 +93,34 @@ export const demographicsSchema = z.looseObject({
   SSN: optionalText,
   Sex: sexSchema,
   Race: optionalText,
-  IsHispanic: z.boolean().nullish(),
+  RaceCodes: z.array(codeSchema).nullish(),
+  IsHispanic: optionalBoolean,
+  Ethnicity: optionalText,
+  EthnicGroupCodes: z.array(codeSchema).nullish(),
+  Religion: optionalText,
   MaritalStatus: optionalText,
-  IsDeceased: z.boolean().nullish(),
+  IsDeceased: optionalBoolean,
   DeathDateTime: optionalDateTime,
   PhoneNumber: z.looseObject({ Home: optionalText, Office: optionalText, Mobile: optionalText }).nullish(),
-  EmailAddresses: z.array(z.unknown()).nullish(),
+  EmailAddresses: z.array(emailAddressSchema).nullish(),
   Language: optionalText,
   Citizenship: z.array(z.unknown()).nullish(),
   Address: addressSchema.nullish(),
 });
 
 export const patientSchema = z.looseObject({
-  Identifiers: z.array(identifierSchema).nullish(),
+  Identifiers: z.array(patientIdentifierSchema).nullish(),
   Demographics: demographicsSchema.nullish(),
+  Organization: organizationSchema.nullish(),
   Notes: z.array(z.unknown()).nullish(),
 });
 
 export type Address = z.infer<typeof addressSchema>;
+export type Code = z.infer<typeof codeSchema>;
+export type Identifier = z.infer<typeof identifierSchema>;
+export type Telecom = z.infer<typeof telecomSchema>;
+export type Organization = z.infer<typeof organizationSchema>;
+export type Location = z.infer<typeof locationSchema>;
 export type Provider = z.infer<typeof providerSchema>;
+export type Demographics = z.infer<typeof demographicsSchema>;
 export type Patient = z.infer<typeof patientSchema>;

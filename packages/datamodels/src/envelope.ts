@@ -10,12 +10,13 @@ export const destinationRef = z.object({
 });
 
 export const metaSchema = z.looseObject({
-  DataModel: z.string({ error: "expected the data model name, such as \"Clinical Summary\" or \"Media\"" }),
-  EventType: z.string({ error: "expected the event type, such as \"PatientPush\" or \"New\"" }),
+  DataModel: z.string({ error: 'expected the data model name, such as "Clinical Summary" or "Media"' }),
+  EventType: z.string({ error: 'expected the event type, such as "PatientPush" or "New"' }),
   EventDateTime: optionalDateTime,
   Test: z.boolean().nullish(),
   Source: z.looseObject({ ID: redoxId.nullish(), Name: optionalText }).nullish(),
   Destinations: z.array(destinationRef).min(1, "expected at least one destination"),
+  Logs: z.array(z.looseObject({ ID: optionalText, AttemptID: optionalText })).nullish(),
   Message: z.looseObject({ ID: redoxId.nullish() }).nullish(),
   Transmission: z.looseObject({ ID: redoxId.nullish() }).nullish(),
   FacilityCode: optionalText,

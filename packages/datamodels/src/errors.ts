@@ -13,9 +13,12 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === "invalid_type") {
-    const received = (issue as { input?: unknown }).input;
-    if (received === undefined) return `required: expected ${issue.expected}`;
-    return issue.message.startsWith("Invalid input") ? `expected ${issue.expected}, received ${typeName(received)}` : issue.message;
+    // A schema's own message says best what was expected; zod's default one is reworded to name the field's state.
+    if (!issue.message.startsWith("Invalid input")) return issue.message;
+    // zod 4 leaves `input` off issues unless asked; its default message names what it received.
+    const received = /received (\w+)$/.exec(issue.message)?.[1] ?? typeName(issue.input);
+    if (received === "undefined") return `required: expected ${issue.expected}`;
+    return `expected ${issue.expected}, received ${received}`;
   }
   if (issue.code === "unrecognized_keys") return `unexpected field(s) ${issue.keys.join(", ")}`;
   return issue.message;

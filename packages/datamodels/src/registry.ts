@@ -1,23 +1,45 @@
 import { z } from "zod";
-import { clinicalSummaryPatientPushSchema, type ClinicalSummaryPatientPush } from "./clinical-summary.js";
+import {
+  clinicalSummaryPatientPushSchema,
+  clinicalSummaryVisitPushSchema,
+  type ClinicalSummaryPatientPush,
+  type ClinicalSummaryVisitPush,
+} from "./clinical-summary.js";
 import { metaSchema, type RedoxError } from "./envelope.js";
 import { redoxErrorsFromZod, requestError } from "./errors.js";
-import { mediaNewSchema, type MediaNew } from "./media.js";
+import {
+  mediaDeleteEventSchema,
+  mediaNewSchema,
+  mediaReplaceEventSchema,
+  type MediaDelete,
+  type MediaNew,
+  type MediaReplace,
+} from "./media.js";
 
 export type DataModelName = "Clinical Summary" | "Media";
 
 export type RedoxMessage =
   | { dataModel: "Clinical Summary"; eventType: "PatientPush"; payload: ClinicalSummaryPatientPush }
-  | { dataModel: "Media"; eventType: "New"; payload: MediaNew };
+  | { dataModel: "Clinical Summary"; eventType: "VisitPush"; payload: ClinicalSummaryVisitPush }
+  | { dataModel: "Media"; eventType: "New"; payload: MediaNew }
+  | { dataModel: "Media"; eventType: "Replace"; payload: MediaReplace }
+  | { dataModel: "Media"; eventType: "Delete"; payload: MediaDelete };
 
 interface EventDefinition {
   schema: z.ZodType;
 }
 
 /** Every data model and event Conduit accepts, keyed by canonical name. */
-const dataModels: Record<DataModelName, Record<string, EventDefinition>> = {
-  "Clinical Summary": { PatientPush: { schema: clinicalSummaryPatientPushSchema } },
-  Media: { New: { schema: mediaNewSchema } },
+export const dataModels: Record<DataModelName, Record<string, EventDefinition>> = {
+  "Clinical Summary": {
+    PatientPush: { schema: clinicalSummaryPatientPushSchema },
+    VisitPush: { schema: clinicalSummaryVisitPushSchema },
+  },
+  Media: {
+    New: { schema: mediaNewSchema },
+    Replace: { schema: mediaReplaceEventSchema },
+    Delete: { schema: mediaDeleteEventSchema },
+  },
 };
 
 const canonicalName = (value: string) => value.replace(/[\s_-]/g, "").toLowerCase();
@@ -50,7 +72,9 @@ export function parseRedoxRequest(body: unknown): ParseResult {
     const known = Object.keys(dataModels).map((name) => `"${name}"`);
     return {
       ok: false,
-      errors: [requestError(1, `Meta.DataModel: "${meta.DataModel}" is not supported; expected one of ${known.join(", ")}`)],
+      errors: [
+        requestError(1, `Meta.DataModel: "${meta.DataModel}" is not supported; expected one of ${known.join(", ")}`),
+      ],
     };
   }
   const events = dataModels[dataModel];

@@ -5,9 +5,10 @@
 export function toHl7Time(value: string | null | undefined): string | undefined {
   if (!value) return undefined;
   if (/^\d{4,14}([+-]\d{4})?$/.test(value)) return value;
-  const match = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2})(?::(\d{2})(?::(\d{2}))?)?(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$/.exec(
-    value,
-  );
+  const match =
+    /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2})(?::(\d{2})(?::(\d{2}))?)?(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$/.exec(
+      value,
+    );
   if (!match) return undefined;
   const [, year, month, day, hour, minute, second, zone] = match;
   const digits = [year, month, day, hour, minute, second].filter((part) => part !== undefined).join("");

@@ -96,7 +96,10 @@ export function renderClinicalSummaryCda(payload: ClinicalSummaryPatientPush, op
       { "@_root": templates.usRealmHeader, "@_extension": "2015-08-01" },
       { "@_root": templates.continuityOfCareDocument, "@_extension": "2015-08-01" },
     ],
-    id: { "@_root": options.documentIdRoot ?? oids.conduitDocuments, "@_extension": document?.ID ?? options.fallbackDocumentId },
+    id: {
+      "@_root": options.documentIdRoot ?? oids.conduitDocuments,
+      "@_extension": document?.ID ?? options.fallbackDocumentId,
+    },
     code: {
       "@_code": "34133-9",
       "@_codeSystem": oids.loinc,
@@ -113,11 +116,16 @@ export function renderClinicalSummaryCda(payload: ClinicalSummaryPatientPush, op
         addr: addr(demographics?.Address) ?? { "@_nullFlavor": "UNK" },
         telecom: telecom(demographics?.PhoneNumber?.Home, "HP") ?? { "@_nullFlavor": "UNK" },
         patient: {
-          name: { "@_use": "L", ...personName(demographics?.FirstName, demographics?.LastName, demographics?.MiddleName) },
+          name: {
+            "@_use": "L",
+            ...personName(demographics?.FirstName, demographics?.LastName, demographics?.MiddleName),
+          },
           administrativeGenderCode: gender
             ? { "@_code": gender.code, "@_codeSystem": oids.administrativeGender, "@_displayName": gender.displayName }
             : { "@_nullFlavor": "UNK" },
-          birthTime: toHl7Time(demographics?.DOB) ? { "@_value": toHl7Time(demographics?.DOB) } : { "@_nullFlavor": "UNK" },
+          birthTime: toHl7Time(demographics?.DOB)
+            ? { "@_value": toHl7Time(demographics?.DOB) }
+            : { "@_nullFlavor": "UNK" },
         },
       },
     },

@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { codeSchema, quantitySchema } from "../../common.js";
+import { optionalBoolean, optionalDateTime, optionalNumber, optionalText } from "../../primitives.js";
+
+/** Redox ClinicalSummary `DischargeMedications` (VisitPush only). Every field nullable, as Redox sends it; unknown fields pass through. */
+export const dischargeMedicationsEntrySchema = z.looseObject({
+  Prescription: optionalBoolean,
+  FreeTextSig: optionalText,
+  Dose: quantitySchema.nullish(),
+  Rate: quantitySchema.nullish(),
+  Route: codeSchema.nullish(),
+  Status: optionalText,
+  StartDate: optionalDateTime,
+  EndDate: optionalDateTime,
+  Frequency: z
+    .looseObject({
+      Period: optionalText,
+      PeriodMax: optionalText,
+      Unit: optionalText,
+      EventCode: optionalText,
+      InstitutionSpecified: optionalBoolean,
+    })
+    .nullish(),
+  NumberOfRefillsRemaining: optionalNumber,
+  IsPRN: optionalBoolean,
+  Product: codeSchema.nullish(),
+  Indications: z.array(codeSchema).nullish(),
+  SupplyOrder: z
+    .looseObject({
+      StartDate: optionalDateTime,
+      EndDate: optionalDateTime,
+      Quantity: optionalText,
+      Units: optionalText,
+      NumberOfRefillsRemaining: optionalNumber,
+    })
+    .nullish(),
+});
+
+export const dischargeMedicationsSchema = z.array(dischargeMedicationsEntrySchema).nullish();
+
+export type DischargeMedicationsEntry = z.infer<typeof dischargeMedicationsEntrySchema>;
