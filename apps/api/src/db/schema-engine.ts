@@ -22,6 +22,12 @@ export const schemaPath = path.resolve(import.meta.dirname, "../../../../prisma/
 
 type WasmBindings = typeof import("@prisma/schema-engine-wasm") & { __wbg_set_wasm(exports: unknown): void };
 
+// Node has WebAssembly; the ES2023 lib that this project compiles against does not declare it.
+const wasmRuntime = (globalThis as unknown as { WebAssembly: WasmRuntime }).WebAssembly;
+interface WasmRuntime {
+  instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: unknown } }>;
+}
+
 let bindings: Promise<WasmBindings> | undefined;
 
 async function loadBindings(): Promise<WasmBindings> {
@@ -29,9 +35,7 @@ async function loadBindings(): Promise<WasmBindings> {
   const gluePath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
   const glue = (await import(pathToFileURL(gluePath).href)) as WasmBindings;
   const bytes = await readFile(path.join(path.dirname(gluePath), "schema_engine_bg.wasm"));
-  const { instance } = await WebAssembly.instantiate(bytes, {
-    "./schema_engine_bg.js": glue as unknown as WebAssembly.ModuleImports,
-  });
+  const { instance } = await wasmRuntime.instantiate(bytes, { "./schema_engine_bg.js": glue });
   glue.__wbg_set_wasm(instance.exports);
   (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
   return glue;

@@ -1,0 +1,29 @@
+import express, { type Express } from "express";
+import { requireSource } from "./auth/require-source.js";
+import type { AppContext } from "./context.js";
+import { errorHandler, notFoundHandler } from "./http/error-handler.js";
+import { requestLog } from "./http/request-log.js";
+import { authRouter } from "./routes/auth-routes.js";
+import { endpointRouter } from "./routes/endpoint-routes.js";
+import { healthRouter } from "./routes/health-routes.js";
+import { messageRouter } from "./routes/message-routes.js";
+
+/** The HTTP API: routers composed in order, one error handler last. */
+export function createApp(ctx: AppContext): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", false);
+  app.use(requestLog(ctx.logger));
+  // Any content type is read as JSON: Redox clients do not always label it, and a wrong label is no reason to drop
+  // a document. What is not JSON is refused by the parser with a 400.
+  app.use(express.json({ limit: ctx.config.MAX_BODY_BYTES, type: () => true, strict: false }));
+
+  app.use("/health", healthRouter(ctx));
+  app.use("/auth", authRouter(ctx));
+  app.use(requireSource(ctx.jwtSecret));
+  app.use("/endpoint", endpointRouter(ctx));
+  app.use("/messages", messageRouter(ctx));
+  app.use(notFoundHandler);
+  app.use(errorHandler(ctx.logger));
+  return app;
+}

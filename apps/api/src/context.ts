@@ -1,0 +1,15 @@
+import type { Redis } from "ioredis";
+import type { Config } from "./config.js";
+import type { Database } from "./db/prisma.js";
+import type { Logger } from "./logger.js";
+import type { OutboundQueue } from "./queues/outbound-queue.js";
+
+/** What routes and workers are given: the resources the lifecycle opened, nothing global. */
+export interface AppContext {
+  config: Config;
+  db: Database;
+  redis: Redis;
+  logger: Logger;
+  outboundQueue: OutboundQueue;
+  jwtSecret: string;
+}

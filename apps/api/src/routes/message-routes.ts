@@ -1,0 +1,40 @@
+import { Router } from "express";
+import { authOf } from "../auth/require-source.js";
+import type { AppContext } from "../context.js";
+import { ApiError } from "../http/api-error.js";
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `GET /messages/:id`: a message's status and its timeline (never its payload). */
+export function messageRouter(ctx: AppContext): Router {
+  const router = Router();
+  router.get("/:id", async (req, res) => {
+    const auth = authOf(req);
+    const id = req.params.id;
+    const notFound = () => ApiError.notFound(`id: no message ${id}`);
+    if (!uuidPattern.test(id)) throw notFound();
+    const message = await ctx.db.message.findFirst({
+      where: { id, orgId: auth.org },
+      include: { events: { orderBy: { id: "asc" } } },
+    });
+    if (!message) throw notFound();
+    res.json({
+      id: message.id,
+      direction: message.direction,
+      dataModel: message.dataModel,
+      eventType: message.eventType,
+      status: message.status,
+      directFrom: message.directFrom,
+      directTo: message.directTo,
+      messageId: message.rfcMessageId,
+      destinationId: message.destinationId,
+      transmissionId: message.transmissionId,
+      lastError: message.lastError,
+      createdAt: message.createdAt,
+      updatedAt: message.updatedAt,
+      sentAt: message.sentAt,
+      timeline: message.events.map((event) => ({ type: event.type, at: event.createdAt, detail: event.detail })),
+    });
+  });
+  return router;
+}

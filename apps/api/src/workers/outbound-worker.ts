@@ -1,0 +1,124 @@
+import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
+import type { Redis } from "ioredis";
+import { composeOriginalMessage, type SendResult } from "@conduit/direct-transport";
+import type { Config } from "../config.js";
+import type { Database } from "../db/prisma.js";
+import type { Prisma } from "../generated/prisma/client.js";
+import type { TransportRegistry } from "../hisp/transport-registry.js";
+import type { Logger } from "../logger.js";
+import { renderOutbound } from "../outbound/render-outbound.js";
+import { outboundQueueName, type OutboundJobData } from "../queues/outbound-queue.js";
+
+export interface OutboundWorkerDeps {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  transports: TransportRegistry;
+}
+
+async function addEvent(db: Database, messageId: string, type: string, detail: Prisma.InputJsonValue) {
+  await db.messageEvent.create({ data: { messageId, type, detail } });
+}
+
+/** Ends a message as failed, once: a second call (a retry racing a sweep) changes nothing. */
+export async function markFailed(db: Database, messageId: string, reason: string, detail: Prisma.InputJsonObject = {}) {
+  await db.$transaction(async (tx) => {
+    const updated = await tx.message.updateMany({
+      where: { id: messageId, status: "queued" },
+      data: { status: "failed", lastError: reason },
+    });
+    if (updated.count === 1) await tx.messageEvent.create({ data: { messageId, type: "failed", detail: { reason, ...detail } } });
+  });
+}
+
+/**
+ * Sends one outbound message. Idempotent: it re-reads the message and returns quietly when it is no longer queued,
+ * so a job run twice (a crash after sending, a sweep racing a retry) sends at most once more, with the same
+ * Message-ID, and never changes a final status.
+ */
+export function outboundProcessor(deps: OutboundWorkerDeps) {
+  return async (job: Job<OutboundJobData>): Promise<string> => {
+    const { db, transports } = deps;
+    const message = await db.message.findUnique({ where: { id: job.data.messageId }, include: { destination: true, organization: true } });
+    if (!message || message.status !== "queued") return "nothing to do";
+    if (!message.destination) {
+      await markFailed(db, message.id, "the destination was deleted");
+      throw new UnrecoverableError("destination deleted");
+    }
+    const attempt = job.attemptsMade + 1;
+
+    let raw: Buffer;
+    let transport;
+    try {
+      const rendered = renderOutbound(message, message.organization.name);
+      raw = await composeOriginalMessage({
+        from: message.directFrom,
+        to: message.directTo,
+        subject: rendered.subject,
+        messageId: message.rfcMessageId,
+        date: message.createdAt,
+        text: rendered.text,
+        attachments: rendered.attachments,
+      });
+      transport = transports.forDestination(message.destination);
+      if (attempt === 1) {
+        await addEvent(db, message.id, "rendered", {
+          attachments: rendered.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, bytes: a.content.length })),
+          bytes: raw.length,
+        });
+      }
+    } catch (error) {
+      await markFailed(db, message.id, `could not prepare the message: ${(error as Error).message}`);
+      throw new UnrecoverableError((error as Error).message);
+    }
+
+    await addEvent(db, message.id, "handed_to_hisp", { adapter: transport.kind, attempt });
+    let result: SendResult;
+    try {
+      result = await transport.send({ id: message.id, messageId: message.rfcMessageId, from: message.directFrom, to: message.directTo, raw });
+    } catch (error) {
+      result = { outcome: "transient-failure", reason: `adapter error: ${(error as Error).message}` };
+    }
+
+    if (result.outcome === "accepted") {
+      await db.$transaction(async (tx) => {
+        const updated = await tx.message.updateMany({ where: { id: message.id, status: "queued" }, data: { status: "sent", sentAt: new Date(), lastError: null } });
+        if (updated.count === 1) {
+          await tx.messageEvent.create({
+            data: { messageId: message.id, type: "sent", detail: { adapter: transport.kind, detail: result.detail, remoteReply: result.remoteReply ?? null, attempt } },
+          });
+        }
+      });
+      deps.logger.info({ messageId: message.id, adapter: transport.kind, attempt }, "message sent");
+      return "sent";
+    }
+
+    const detail = { adapter: transport.kind, attempt, remoteReply: result.remoteReply ?? null };
+    if (result.outcome === "permanent-failure") {
+      await markFailed(db, message.id, result.reason, detail);
+      deps.logger.warn({ messageId: message.id, adapter: transport.kind, attempt }, "message failed permanently");
+      throw new UnrecoverableError(result.reason);
+    }
+    const attempts = job.opts.attempts ?? 1;
+    if (attempt >= attempts) {
+      await markFailed(db, message.id, `gave up after ${attempt} attempts: ${result.reason}`, detail);
+      deps.logger.warn({ messageId: message.id, adapter: transport.kind, attempt }, "message failed after retries");
+      throw new UnrecoverableError(result.reason);
+    }
+    await db.$transaction([
+      db.message.update({ where: { id: message.id }, data: { lastError: result.reason } }),
+      db.messageEvent.create({ data: { messageId: message.id, type: "retry_scheduled", detail: { reason: result.reason, ...detail } } }),
+    ]);
+    throw new Error(result.reason);
+  };
+}
+
+export function startOutboundWorker(connection: Redis, deps: OutboundWorkerDeps): Worker<OutboundJobData> {
+  const worker = new Worker<OutboundJobData>(outboundQueueName, outboundProcessor(deps), {
+    connection: connection as unknown as ConnectionOptions,
+    prefix: deps.config.QUEUE_PREFIX,
+    concurrency: deps.config.WORKER_CONCURRENCY,
+  });
+  worker.on("error", (error) => deps.logger.error({ err: { message: error.message } }, "outbound worker error"));
+  return worker;
+}

@@ -1,0 +1,165 @@
+import { DirectSecurityError } from "../errors.js";
+
+/**
+ * Byte-exact MIME entity handling. S/MIME signatures cover the exact bytes of the signed part (RFC 8551 §3.5), so the
+ * security agent splits entities itself rather than through a parser that re-encodes them.
+ */
+export interface MimeEntity {
+  /** Header fields in order, names as written, values unfolded. */
+  headers: { name: string; value: string }[];
+  /** The raw header block, without the blank line. */
+  rawHeaders: Buffer;
+  /** The body as sent (still transfer-encoded). */
+  body: Buffer;
+}
+
+const CRLF = Buffer.from("\r\n");
+
+/** Normalises bare LF line endings to CRLF (RFC 5322 §2.1), leaving existing CRLF alone. */
+export function toCrlf(raw: Buffer): Buffer {
+  if (!raw.includes(0x0a)) return raw;
+  return Buffer.from(raw.toString("latin1").replace(/\r?\n/g, "\r\n"), "latin1");
+}
+
+export function parseEntity(raw: Buffer): MimeEntity {
+  const text = toCrlf(raw);
+  const split = text.indexOf("\r\n\r\n");
+  let rawHeaders: Buffer;
+  let body: Buffer;
+  if (text.subarray(0, 2).equals(CRLF)) {
+    rawHeaders = Buffer.alloc(0);
+    body = text.subarray(2);
+  } else if (split < 0) {
+    rawHeaders = text;
+    body = Buffer.alloc(0);
+  } else {
+    rawHeaders = text.subarray(0, split);
+    body = text.subarray(split + 4);
+  }
+  const headers: { name: string; value: string }[] = [];
+  for (const line of rawHeaders.toString("latin1").split("\r\n")) {
+    if (/^[ \t]/.test(line) && headers.length > 0) {
+      const last = headers[headers.length - 1]!;
+      last.value += " " + line.trim();
+      continue;
+    }
+    const colon = line.indexOf(":");
+    if (colon <= 0) continue;
+    headers.push({ name: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim() });
+  }
+  return { headers, rawHeaders, body };
+}
+
+export function headerValue(entity: MimeEntity, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  return entity.headers.find((h) => h.name.toLowerCase() === lower)?.value;
+}
+
+export function headerValues(entity: MimeEntity, name: string): string[] {
+  const lower = name.toLowerCase();
+  return entity.headers.filter((h) => h.name.toLowerCase() === lower).map((h) => h.value);
+}
+
+export interface ContentType {
+  /** `type/subtype`, lower case. */
+  mediaType: string;
+  /** Parameter names lower case, values unquoted. */
+  params: Record<string, string>;
+}
+
+export function parseContentType(value: string | undefined): ContentType {
+  if (!value) return { mediaType: "text/plain", params: {} };
+  const [type = "", ...rest] = splitParams(value);
+  const params: Record<string, string> = {};
+  for (const part of rest) {
+    const eq = part.indexOf("=");
+    if (eq < 0) continue;
+    const key = part.slice(0, eq).trim().toLowerCase();
+    let val = part.slice(eq + 1).trim();
+    if (val.startsWith('"') && val.endsWith('"') && val.length >= 2) val = val.slice(1, -1).replace(/\\(.)/g, "$1");
+    params[key] = val;
+  }
+  return { mediaType: type.trim().toLowerCase(), params };
+}
+
+function splitParams(value: string): string[] {
+  const parts: string[] = [];
+  let current = "";
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
+    if (c === "\\" && quoted) {
+      current += c + (value[i + 1] ?? "");
+      i++;
+      continue;
+    }
+    if (c === '"') quoted = !quoted;
+    if (c === ";" && !quoted) {
+      parts.push(current);
+      current = "";
+      continue;
+    }
+    current += c;
+  }
+  parts.push(current);
+  return parts;
+}
+
+/**
+ * The body parts of a multipart entity, each byte-exact: RFC 2046 §5.1.1 says the CRLF before a boundary delimiter
+ * belongs to the delimiter, not to the part.
+ */
+export function splitMultipart(body: Buffer, boundary: string): Buffer[] {
+  const delimiter = Buffer.from(`--${boundary}`, "latin1");
+  const parts: Buffer[] = [];
+  let position = body.indexOf(delimiter);
+  if (position < 0) throw new DirectSecurityError("malformed", "multipart boundary not found");
+  for (;;) {
+    const lineEnd = body.indexOf(CRLF, position);
+    if (lineEnd < 0) break;
+    const afterDelimiter = body.subarray(position + delimiter.length, position + delimiter.length + 2);
+    if (afterDelimiter.toString("latin1") === "--") break;
+    const start = lineEnd + 2;
+    const next = body.indexOf(Buffer.concat([CRLF, delimiter]), start - 2);
+    if (next < 0) throw new DirectSecurityError("malformed", "multipart close delimiter not found");
+    parts.push(body.subarray(start, next));
+    position = next + 2;
+  }
+  return parts;
+}
+
+/** Decodes a body by its Content-Transfer-Encoding (base64, quoted-printable, 7bit, 8bit, binary). */
+export function decodeBody(entity: MimeEntity): Buffer {
+  const encoding = (headerValue(entity, "Content-Transfer-Encoding") ?? "7bit").toLowerCase();
+  if (encoding === "base64") return Buffer.from(entity.body.toString("latin1").replace(/[^A-Za-z0-9+/=]/g, ""), "base64");
+  if (encoding === "quoted-printable") {
+    const text = entity.body.toString("latin1").replace(/=\r\n/g, "");
+    return Buffer.from(
+      text.replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+      "latin1",
+    );
+  }
+  return entity.body;
+}
+
+/** Base64 folded at 76 characters per line (RFC 2045 §6.8), CRLF line endings. */
+export function base64Lines(data: Buffer): string {
+  const encoded = data.toString("base64");
+  const lines: string[] = [];
+  for (let i = 0; i < encoded.length; i += 76) lines.push(encoded.slice(i, i + 76));
+  return lines.join("\r\n") + "\r\n";
+}
+
+/** Extracts bare addresses (`local@domain`) from an address-list header value. */
+export function addressesIn(value: string | undefined): string[] {
+  if (!value) return [];
+  const found: string[] = [];
+  // Remove quoted display names and comments, then take each angle-addr or bare addr-spec.
+  const cleaned = value.replace(/"(?:[^"\\]|\\.)*"/g, "").replace(/\([^)]*\)/g, "");
+  for (const part of cleaned.split(",")) {
+    const angle = /<([^>]*)>/.exec(part);
+    const address = (angle ? angle[1]! : part).trim();
+    if (address.includes("@")) found.push(address.toLowerCase());
+  }
+  return found;
+}
