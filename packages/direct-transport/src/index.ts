@@ -1,3 +1,32 @@
 export type { HispTransport, OutboundDirectMessage, SendResult } from "./hisp/transport.js";
 export { FileTransport, type FileTransportOptions } from "./hisp/file-transport.js";
 export { composeOriginalMessage, type DirectAttachment, type OriginalMessageInput } from "./mime/compose-original.js";
+export { DirectSecurityError, isDirectSecurityError, type DirectSecurityErrorCode } from "./errors.js";
+export { OID } from "./oids.js";
+export {
+  sealMessage,
+  signEntity,
+  envelopeContent,
+  createDetachedSignature,
+  type SealOptions,
+  type SealRecipient,
+  type ContentEncryption,
+} from "./smime/seal.js";
+export type { KeyTransport } from "./smime/rsa-key-transport.js";
+export {
+  loadCertificates,
+  loadPrivateKey,
+  certificatesFromPkcs7,
+  certificateFacts,
+  splitAddress,
+  type CertificateFacts,
+} from "./trust/certificates.js";
+export { credentialsFromPem, CredentialStore, type DirectCredentials } from "./trust/credentials.js";
+export { TrustAnchors } from "./trust/trust-anchors.js";
+export {
+  validateCertificatePath,
+  certificateBindsAddress,
+  checkSenderBinding,
+  type ValidationPolicy,
+  type CertificatePurpose,
+} from "./trust/validate-certificate.js";

@@ -1,0 +1,111 @@
+import "reflect-metadata";
+import { KeyObject, X509Certificate, webcrypto, randomBytes } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import * as x509 from "@peculiar/x509";
+import type { DirectCredentials } from "../../src/index.js";
+
+x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+
+/** Test PKI generated at test time: nothing is committed. */
+export interface TestIdentity extends DirectCredentials {
+  /** PEM files written for openssl: cert, key, and chain (intermediates). */
+  files: { cert: string; key: string };
+}
+
+export interface IssueOptions {
+  /** rfc822Name entries. */
+  emails?: string[];
+  /** dNSName entries. */
+  dnsNames?: string[];
+  notBefore?: Date;
+  notAfter?: Date;
+  hash?: "SHA-256" | "SHA-1";
+  ca?: boolean;
+  keyUsage?: number;
+  bits?: number;
+}
+
+const DAY = 24 * 3600 * 1000;
+const keyCache: CryptoKeyPair[] = [];
+
+async function keyPair(bits: number): Promise<CryptoKeyPair> {
+  const algorithm = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", publicExponent: new Uint8Array([1, 0, 1]) };
+  return webcrypto.subtle.generateKey({ ...algorithm, modulusLength: bits }, true, [
+    "sign",
+    "verify",
+  ]) as Promise<CryptoKeyPair>;
+}
+
+export class TestPki {
+  readonly dir = mkdtempSync(path.join(tmpdir(), "conduit-pki-"));
+  private counter = 0;
+
+  async issue(name: string, issuer: TestIdentity | undefined, options: IssueOptions = {}): Promise<TestIdentity> {
+    const keys = await keyPair(options.bits ?? 2048);
+    keyCache.push(keys);
+    const now = Date.now();
+    const extensions: x509.Extension[] = [];
+    if (options.ca) {
+      extensions.push(new x509.BasicConstraintsExtension(true, undefined, true));
+      extensions.push(new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true));
+    } else {
+      extensions.push(
+        new x509.KeyUsagesExtension(
+          options.keyUsage ?? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+          true,
+        ),
+      );
+    }
+    const names = [
+      ...(options.emails ?? []).map((value) => ({ type: "email" as const, value })),
+      ...(options.dnsNames ?? []).map((value) => ({ type: "dns" as const, value })),
+    ];
+    if (names.length) extensions.push(new x509.SubjectAlternativeNameExtension(names));
+    extensions.push(await x509.SubjectKeyIdentifierExtension.create(keys.publicKey));
+    const common = {
+      serialNumber: randomBytes(8).toString("hex").replace(/^[89a-f]/, "1"),
+      notBefore: options.notBefore ?? new Date(now - DAY),
+      notAfter: options.notAfter ?? new Date(now + 365 * DAY),
+      signingAlgorithm: { name: "RSASSA-PKCS1-v1_5", hash: options.hash ?? "SHA-256" },
+      extensions,
+    };
+    const subject = `CN=${name}`;
+    const cert = issuer
+      ? await x509.X509CertificateGenerator.create({
+          ...common,
+          subject,
+          issuer: new x509.X509Certificate(issuer.certificate.raw).subject,
+          publicKey: keys.publicKey,
+          signingKey: await toWebKey(issuer.privateKey),
+        })
+      : await x509.X509CertificateGenerator.createSelfSigned({ ...common, name: subject, keys });
+    const certificate = new X509Certificate(Buffer.from(cert.rawData));
+    const privateKey = KeyObject.from(keys.privateKey);
+    const base = path.join(this.dir, `${++this.counter}-${name.replace(/[^A-Za-z0-9]/g, "_")}`);
+    const files = { cert: `${base}.cert.pem`, key: `${base}.key.pem` };
+    writeFileSync(files.cert, certificate.toString());
+    writeFileSync(files.key, privateKey.export({ format: "pem", type: "pkcs8" }));
+    return { certificate, privateKey, chain: [], files };
+  }
+
+  ca(name: string, options: IssueOptions = {}): Promise<TestIdentity> {
+    return this.issue(name, undefined, { ...options, ca: true, notAfter: options.notAfter ?? new Date(Date.now() + 3650 * DAY) });
+  }
+
+  write(name: string, content: Buffer | string): string {
+    const file = path.join(this.dir, name);
+    writeFileSync(file, content);
+    return file;
+  }
+}
+
+async function toWebKey(key: KeyObject): Promise<CryptoKey> {
+  const der = key.export({ format: "der", type: "pkcs8" });
+  return webcrypto.subtle.importKey("pkcs8", der, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, [
+    "sign",
+  ]) as Promise<CryptoKey>;
+}
+
+export const daysAgo = (days: number): Date => new Date(Date.now() - days * DAY);
