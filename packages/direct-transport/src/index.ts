@@ -30,3 +30,12 @@ export {
   type ValidationPolicy,
   type CertificatePurpose,
 } from "./trust/validate-certificate.js";
+export {
+  openMessage,
+  decryptEnvelopedData,
+  verifySignedEntity,
+  type OpenOptions,
+  type OpenedMessage,
+  type SmtpEnvelope,
+} from "./smime/open.js";
+export { parseEntity, splitMultipart, parseContentType, addressesIn, type MimeEntity } from "./mime/entity.js";

@@ -24,9 +24,14 @@ export interface OriginalMessageInput {
  * each document as a base64 attachment.
  */
 export async function composeOriginalMessage(input: OriginalMessageInput): Promise<Buffer> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string | { prepared: boolean; value: string }> = {};
   if (input.requestFinalDeliveryNotification) {
-    headers["Disposition-Notification-Options"] = "X-DIRECT-FINAL-DESTINATION-DELIVERY=optional,true";
+    // Implementation Guide for Delivery Notification in Direct v1.0 §3.3; kept unfolded ("prepared") because some
+    // HISPs match the line literally.
+    headers["Disposition-Notification-Options"] = {
+      prepared: true,
+      value: "X-DIRECT-FINAL-DESTINATION-DELIVERY=optional,true",
+    };
     headers["Disposition-Notification-To"] = input.from;
   }
   const composer = new MailComposer({

@@ -131,7 +131,8 @@ export function splitMultipart(body: Buffer, boundary: string): Buffer[] {
 /** Decodes a body by its Content-Transfer-Encoding (base64, quoted-printable, 7bit, 8bit, binary). */
 export function decodeBody(entity: MimeEntity): Buffer {
   const encoding = (headerValue(entity, "Content-Transfer-Encoding") ?? "7bit").toLowerCase();
-  if (encoding === "base64") return Buffer.from(entity.body.toString("latin1").replace(/[^A-Za-z0-9+/=]/g, ""), "base64");
+  if (encoding === "base64")
+    return Buffer.from(entity.body.toString("latin1").replace(/[^A-Za-z0-9+/=]/g, ""), "base64");
   if (encoding === "quoted-printable") {
     const text = entity.body.toString("latin1").replace(/=\r\n/g, "");
     return Buffer.from(

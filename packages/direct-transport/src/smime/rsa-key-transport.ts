@@ -109,7 +109,12 @@ function isZero(x: number): number {
 function syntheticKey(privateKey: KeyObject, ciphertext: Buffer, keyLength: number): Buffer {
   const jwk = privateKey.export({ format: "jwk" });
   const d = Buffer.from(jwk.d ?? "", "base64url");
-  const kdk = createHmac("sha256", createHash("sha256").update(leftPad(d, modulusBytes(privateKey))).digest())
+  const kdk = createHmac(
+    "sha256",
+    createHash("sha256")
+      .update(leftPad(d, modulusBytes(privateKey)))
+      .digest(),
+  )
     .update(ciphertext)
     .digest();
   const blocks: Buffer[] = [];

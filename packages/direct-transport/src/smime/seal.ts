@@ -96,7 +96,10 @@ export function createDetachedSignature(content: Buffer, signer: DirectCredentia
   const attributes = [
     new pkijs.Attribute({ type: OID.contentType, values: [new asn1js.ObjectIdentifier({ value: OID.data })] }),
     new pkijs.Attribute({ type: OID.signingTime, values: [new asn1js.UTCTime({ valueDate: signingTime })] }),
-    new pkijs.Attribute({ type: OID.messageDigest, values: [new asn1js.OctetString({ valueHex: toArrayBuffer(digest) })] }),
+    new pkijs.Attribute({
+      type: OID.messageDigest,
+      values: [new asn1js.OctetString({ valueHex: toArrayBuffer(digest) })],
+    }),
   ];
   // DER: a SET OF is sorted by the encodings of its elements (X.690 §11.6); verifiers re-encode and compare.
   attributes.sort((a, b) => compareBytes(derOf(a.toSchema()), derOf(b.toSchema())));
@@ -132,7 +135,8 @@ export function envelopeContent(
   recipients: SealRecipient[],
   contentEncryption: ContentEncryption = "aes-256-cbc",
 ): Buffer {
-  if (recipients.length === 0) throw new DirectSecurityError("no-certificate", "no recipient certificate to encrypt for");
+  if (recipients.length === 0)
+    throw new DirectSecurityError("no-certificate", "no recipient certificate to encrypt for");
   const algorithm = CONTENT_ENCRYPTION[contentEncryption];
   const key = randomBytes(algorithm.keyLength);
   const iv = randomBytes(16);

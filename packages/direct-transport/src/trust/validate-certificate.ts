@@ -121,9 +121,7 @@ function checkKeyUsage(certificate: X509Certificate, purpose: CertificatePurpose
   const usage = certificateFacts(certificate).keyUsage;
   if (!usage) return; // RFC 5280 §4.2.1.3: no extension means no restriction
   const ok =
-    purpose === "signing"
-      ? usage.has("digitalSignature") || usage.has("nonRepudiation")
-      : usage.has("keyEncipherment");
+    purpose === "signing" ? usage.has("digitalSignature") || usage.has("nonRepudiation") : usage.has("keyEncipherment");
   if (!ok) {
     throw new DirectSecurityError(
       "key-usage",

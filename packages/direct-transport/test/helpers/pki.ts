@@ -1,12 +1,15 @@
 import "reflect-metadata";
 import { KeyObject, X509Certificate, webcrypto, randomBytes } from "node:crypto";
+
+type CryptoKey = webcrypto.CryptoKey;
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import * as x509 from "@peculiar/x509";
 import type { DirectCredentials } from "../../src/index.js";
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 /** Test PKI generated at test time: nothing is committed. */
 export interface TestIdentity extends DirectCredentials {
@@ -65,7 +68,9 @@ export class TestPki {
     if (names.length) extensions.push(new x509.SubjectAlternativeNameExtension(names));
     extensions.push(await x509.SubjectKeyIdentifierExtension.create(keys.publicKey));
     const common = {
-      serialNumber: randomBytes(8).toString("hex").replace(/^[89a-f]/, "1"),
+      serialNumber: randomBytes(8)
+        .toString("hex")
+        .replace(/^[89a-f]/, "1"),
       notBefore: options.notBefore ?? new Date(now - DAY),
       notAfter: options.notAfter ?? new Date(now + 365 * DAY),
       signingAlgorithm: { name: "RSASSA-PKCS1-v1_5", hash: options.hash ?? "SHA-256" },
@@ -78,7 +83,7 @@ export class TestPki {
           subject,
           issuer: new x509.X509Certificate(issuer.certificate.raw).subject,
           publicKey: keys.publicKey,
-          signingKey: await toWebKey(issuer.privateKey),
+          signingKey: await toWebKey(issuer.privateKey, options.hash ?? "SHA-256"),
         })
       : await x509.X509CertificateGenerator.createSelfSigned({ ...common, name: subject, keys });
     const certificate = new X509Certificate(Buffer.from(cert.rawData));
@@ -91,7 +96,11 @@ export class TestPki {
   }
 
   ca(name: string, options: IssueOptions = {}): Promise<TestIdentity> {
-    return this.issue(name, undefined, { ...options, ca: true, notAfter: options.notAfter ?? new Date(Date.now() + 3650 * DAY) });
+    return this.issue(name, undefined, {
+      ...options,
+      ca: true,
+      notAfter: options.notAfter ?? new Date(Date.now() + 3650 * DAY),
+    });
   }
 
   write(name: string, content: Buffer | string): string {
@@ -101,9 +110,9 @@ export class TestPki {
   }
 }
 
-async function toWebKey(key: KeyObject): Promise<CryptoKey> {
+async function toWebKey(key: KeyObject, hash: string): Promise<CryptoKey> {
   const der = key.export({ format: "der", type: "pkcs8" });
-  return webcrypto.subtle.importKey("pkcs8", der, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, [
+  return webcrypto.subtle.importKey("pkcs8", der, { name: "RSASSA-PKCS1-v1_5", hash }, false, [
     "sign",
   ]) as Promise<CryptoKey>;
 }

@@ -1,0 +1,357 @@
+import { createDecipheriv, createHash, verify as rsaVerify, constants, X509Certificate } from "node:crypto";
+import * as asn1js from "asn1js";
+import * as pkijs from "pkijs";
+import { DirectSecurityError } from "../errors.js";
+import { AES_CBC, OID, STRONG_DIGESTS, WEAK_CONTENT_ENCRYPTION, WEAK_DIGESTS, WEAK_RSA_SIGNATURES } from "../oids.js";
+import {
+  addressesIn,
+  decodeBody,
+  headerValue,
+  parseContentType,
+  parseEntity,
+  splitMultipart,
+  type MimeEntity,
+} from "../mime/entity.js";
+import { certificateFacts, toPkijsCertificate } from "../trust/certificates.js";
+import type { DirectCredentials } from "../trust/credentials.js";
+import type { TrustAnchors } from "../trust/trust-anchors.js";
+import { checkSenderBinding, validateCertificatePath, type ValidationPolicy } from "../trust/validate-certificate.js";
+import { unwrapContentKey, type KeyTransport } from "./rsa-key-transport.js";
+
+export interface SmtpEnvelope {
+  /** MAIL FROM */
+  from: string;
+  /** RCPT TO */
+  to: string[];
+}
+
+export interface OpenOptions {
+  /** Conduit's decryption credentials (any that may match a recipient info). */
+  credentials: DirectCredentials[];
+  /** Trust anchors per local address or domain. */
+  trust: TrustAnchors;
+  /**
+   * The SMTP envelope the message arrived with. When given, the routing-tamper rule is enforced; the local
+   * recipients whose anchors are used are its RCPT TO addresses (otherwise the protected To/Cc).
+   */
+  envelope?: SmtpEnvelope;
+  policy?: ValidationPolicy;
+}
+
+export interface OpenedMessage {
+  /** The original RFC 5322 message (the content of the message/rfc822 part). */
+  original: Buffer;
+  /** Parsed headers of the original. */
+  headers: MimeEntity["headers"];
+  /** Sender address from the protected From. */
+  sender: string;
+  /** Recipient addresses from the protected To and Cc. */
+  recipients: string[];
+  signer: X509Certificate;
+  /** Signer path, signer first, anchor last. */
+  signerPath: X509Certificate[];
+  algorithms: { keyTransport: KeyTransport; contentEncryption: string; digest: string };
+}
+
+/**
+ * Opens an inbound Direct message (AS v1.3 §5): decrypt, verify the signature and the signer, unwrap message/rfc822,
+ * and check that the SMTP envelope matches the protected headers. Throws a DirectSecurityError naming the cause.
+ */
+export async function openMessage(raw: Buffer, options: OpenOptions): Promise<OpenedMessage> {
+  const outer = parseEntity(raw);
+  const outerType = parseContentType(headerValue(outer, "Content-Type"));
+  if (!isPkcs7Mime(outerType.mediaType) || (outerType.params["smime-type"] ?? "enveloped-data") !== "enveloped-data") {
+    throw new DirectSecurityError("not-encrypted", `content type ${outerType.mediaType} is not an encrypted message`);
+  }
+  const {
+    content: decrypted,
+    keyTransport,
+    contentEncryption,
+  } = decryptEnvelopedData(decodeBody(outer), options.credentials);
+  const signedEntity = parseEntity(decrypted);
+  const verified = verifySignedEntity(signedEntity);
+  const inner = parseEntity(verified.content);
+  const innerType = parseContentType(headerValue(inner, "Content-Type"));
+  // AS v1.3 §5.3: the original is carried whole as message/rfc822. Agents that sign the body directly are still
+  // understood: their protected content is the body entity and the headers are the outer ones.
+  const original =
+    innerType.mediaType === "message/rfc822"
+      ? decodeBody(inner)
+      : Buffer.concat([
+          outer.rawHeaders.length ? stripMimeHeaders(outer) : Buffer.alloc(0),
+          Buffer.from("\r\n"),
+          verified.content,
+        ]);
+  const originalEntity = parseEntity(original);
+  const sender = addressesIn(headerValue(originalEntity, "From"))[0];
+  if (!sender) throw new DirectSecurityError("malformed", "the protected message has no From address");
+  const recipients = [
+    ...addressesIn(headerValue(originalEntity, "To")),
+    ...addressesIn(headerValue(originalEntity, "Cc")),
+  ];
+  if (options.envelope) checkRouting(options.envelope, sender, recipients, outer);
+  const localRecipients = options.envelope?.to.map((a) => a.toLowerCase()) ?? recipients;
+  let signerPath: X509Certificate[] = [];
+  for (const local of localRecipients) {
+    signerPath = await validateCertificatePath({
+      leaf: verified.signer,
+      intermediates: verified.certificates,
+      anchors: options.trust.anchorsFor(local),
+      purpose: "signing",
+      policy: options.policy,
+    });
+  }
+  if (localRecipients.length === 0)
+    throw new DirectSecurityError("not-for-us", "no local recipient to decide trust for");
+  checkSenderBinding(verified.signer, sender);
+  return {
+    original,
+    headers: originalEntity.headers,
+    sender,
+    recipients,
+    signer: verified.signer,
+    signerPath,
+    algorithms: { keyTransport, contentEncryption, digest: verified.digest },
+  };
+}
+
+function isPkcs7Mime(mediaType: string): boolean {
+  return mediaType === "application/pkcs7-mime" || mediaType === "application/x-pkcs7-mime";
+}
+
+function stripMimeHeaders(entity: MimeEntity): Buffer {
+  const kept = entity.headers.filter((h) => !/^(content-|mime-version$)/i.test(h.name));
+  return Buffer.from(kept.map((h) => `${h.name}: ${h.value}\r\n`).join(""), "latin1");
+}
+
+/**
+ * The routing-tamper rule (AS v1.3 §5.3, RFC 8551 §3.1): the message/rfc822 headers are the protected ones, so the
+ * SMTP envelope and the unprotected outer headers must agree with them, or the message was re-routed in transit.
+ */
+function checkRouting(envelope: SmtpEnvelope, sender: string, recipients: string[], outer: MimeEntity): void {
+  if (envelope.from.toLowerCase() !== sender) {
+    throw new DirectSecurityError(
+      "routing-mismatch",
+      `SMTP MAIL FROM ${envelope.from} differs from the protected From ${sender}`,
+    );
+  }
+  for (const recipient of envelope.to) {
+    if (!recipients.includes(recipient.toLowerCase())) {
+      throw new DirectSecurityError(
+        "routing-mismatch",
+        `SMTP RCPT TO ${recipient} is not among the protected To/Cc recipients`,
+      );
+    }
+  }
+  const outerFrom = addressesIn(headerValue(outer, "From"))[0];
+  if (outerFrom && outerFrom !== sender) {
+    throw new DirectSecurityError(
+      "routing-mismatch",
+      `outer From ${outerFrom} differs from the protected From ${sender}`,
+    );
+  }
+}
+
+interface Decrypted {
+  content: Buffer;
+  keyTransport: KeyTransport;
+  contentEncryption: string;
+}
+
+/** Decrypts a DER/BER ContentInfo(EnvelopedData) with the first of our credentials a recipient info names. */
+export function decryptEnvelopedData(der: Buffer, credentials: DirectCredentials[]): Decrypted {
+  let envelopedData: pkijs.EnvelopedData;
+  try {
+    const contentInfo = pkijs.ContentInfo.fromBER(der);
+    if (contentInfo.contentType !== OID.envelopedData) throw new Error(`content type ${contentInfo.contentType}`);
+    envelopedData = new pkijs.EnvelopedData({ schema: contentInfo.content });
+  } catch (error) {
+    throw new DirectSecurityError("malformed", "not a CMS EnvelopedData", { cause: error });
+  }
+  const encryption = envelopedData.encryptedContentInfo.contentEncryptionAlgorithm;
+  const weak = WEAK_CONTENT_ENCRYPTION[encryption.algorithmId];
+  // AS v1.3 §5.1 (and DirectTrust): AES-CBC only; 3DES and RC2 are refused before any key is touched.
+  if (weak) throw new DirectSecurityError("weak-algorithm", `content encrypted with ${weak}`);
+  const aes = AES_CBC[encryption.algorithmId];
+  if (!aes) throw new DirectSecurityError("weak-algorithm", `unsupported content encryption ${encryption.algorithmId}`);
+  const match = findRecipient(envelopedData, credentials);
+  if (!match) {
+    throw new DirectSecurityError("not-for-us", "the message is not encrypted for any of our certificates");
+  }
+  const keyTransport = keyTransportOf(match.info.keyEncryptionAlgorithm);
+  const encryptedKey = Buffer.from(match.info.encryptedKey.valueBlock.valueHexView);
+  const key = unwrapContentKey(encryptedKey, match.credentials.privateKey, keyTransport, aes.keyLength);
+  try {
+    const iv = Buffer.from((encryption.algorithmParams as asn1js.OctetString).valueBlock.valueHexView);
+    const ciphertext = Buffer.from(envelopedData.encryptedContentInfo.getEncryptedContent());
+    const decipher = createDecipheriv(aes.cipher, key, iv);
+    const content = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+    return { content, keyTransport, contentEncryption: aes.cipher };
+  } catch {
+    // One error for every failure after the recipient match: wrong key, bad padding, corrupted content.
+    throw new DirectSecurityError("decryption-failed", "the message could not be decrypted");
+  }
+}
+
+function findRecipient(envelopedData: pkijs.EnvelopedData, credentials: DirectCredentials[]) {
+  for (const recipientInfo of envelopedData.recipientInfos) {
+    if (recipientInfo.variant !== 1) continue;
+    const info = recipientInfo.value as pkijs.KeyTransRecipientInfo;
+    for (const candidate of credentials) {
+      if (matchesIdentifier(info.rid, candidate.certificate)) return { info, credentials: candidate };
+    }
+  }
+  return undefined;
+}
+
+function matchesIdentifier(rid: unknown, certificate: X509Certificate): boolean {
+  if (rid instanceof pkijs.IssuerAndSerialNumber) {
+    const parsed = toPkijsCertificate(certificate);
+    return parsed.serialNumber.isEqual(rid.serialNumber) && parsed.issuer.isEqual(rid.issuer);
+  }
+  if (rid instanceof asn1js.OctetString) {
+    const ski = certificateFacts(certificate).subjectKeyIdentifier;
+    return !!ski && ski.equals(Buffer.from(rid.valueBlock.valueHexView));
+  }
+  return false;
+}
+
+function keyTransportOf(algorithm: pkijs.AlgorithmIdentifier): KeyTransport {
+  if (algorithm.algorithmId === OID.rsaEncryption) return "rsa-pkcs1-v1_5";
+  if (algorithm.algorithmId === OID.rsaesOaep) {
+    const params = algorithm.algorithmParams
+      ? new pkijs.RSAESOAEPParams({ schema: algorithm.algorithmParams })
+      : new pkijs.RSAESOAEPParams();
+    const hash = params.hashAlgorithm.algorithmId;
+    const mgfHash = params.maskGenAlgorithm.algorithmParams
+      ? new pkijs.AlgorithmIdentifier({ schema: params.maskGenAlgorithm.algorithmParams }).algorithmId
+      : OID.sha1;
+    if (hash === OID.sha256 && mgfHash === OID.sha256) return "rsa-oaep-sha256";
+    if (hash === OID.sha1 && mgfHash === OID.sha1) return "rsa-oaep-sha1";
+    throw new DirectSecurityError("weak-algorithm", `unsupported RSA-OAEP parameters (hash ${hash}, MGF1 ${mgfHash})`);
+  }
+  throw new DirectSecurityError("weak-algorithm", `unsupported key transport ${algorithm.algorithmId}`);
+}
+
+interface VerifiedContent {
+  /** The signed content, byte for byte. */
+  content: Buffer;
+  signer: X509Certificate;
+  certificates: X509Certificate[];
+  digest: string;
+}
+
+/**
+ * Verifies a multipart/signed entity (RFC 8551 §3.5.3) or an opaque signed-data entity (§3.5.2). The micalg
+ * parameter is informational: the digest algorithm that counts is the SignerInfo's, so both `sha-256` (RFC 5751)
+ * and the `sha256` spelling some agents write are accepted.
+ */
+export function verifySignedEntity(entity: MimeEntity): VerifiedContent {
+  const type = parseContentType(headerValue(entity, "Content-Type"));
+  if (type.mediaType === "multipart/signed") {
+    const boundary = type.params["boundary"];
+    if (!boundary) throw new DirectSecurityError("malformed", "multipart/signed without a boundary");
+    const [content, signaturePart] = splitMultipart(entity.body, boundary);
+    if (!content || !signaturePart) throw new DirectSecurityError("malformed", "multipart/signed needs two parts");
+    const signatureEntity = parseEntity(signaturePart);
+    const signatureType = parseContentType(headerValue(signatureEntity, "Content-Type")).mediaType;
+    if (signatureType !== "application/pkcs7-signature" && signatureType !== "application/x-pkcs7-signature") {
+      throw new DirectSecurityError("malformed", `signature part of type ${signatureType}`);
+    }
+    return verifySignedData(decodeBody(signatureEntity), content);
+  }
+  if (isPkcs7Mime(type.mediaType) && type.params["smime-type"] === "signed-data") {
+    return verifySignedData(decodeBody(entity), undefined);
+  }
+  throw new DirectSecurityError("not-signed", `decrypted content of type ${type.mediaType} is not signed`);
+}
+
+function verifySignedData(der: Buffer, detachedContent: Buffer | undefined): VerifiedContent {
+  let signedData: pkijs.SignedData;
+  try {
+    const contentInfo = pkijs.ContentInfo.fromBER(der);
+    if (contentInfo.contentType !== OID.signedData) throw new Error(`content type ${contentInfo.contentType}`);
+    signedData = new pkijs.SignedData({ schema: contentInfo.content });
+  } catch (error) {
+    throw new DirectSecurityError("malformed", "not a CMS SignedData", { cause: error });
+  }
+  let content = detachedContent;
+  if (!content) {
+    const eContent = signedData.encapContentInfo.eContent;
+    if (!eContent) throw new DirectSecurityError("malformed", "SignedData without content");
+    content = Buffer.from(eContent.getValue());
+  }
+  const certificates = (signedData.certificates ?? [])
+    .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)
+    .map((c) => ({ pkijs: c, node: new X509Certificate(Buffer.from(c.toSchema().toBER())) }));
+  const signerInfo = signedData.signerInfos[0];
+  if (!signerInfo) throw new DirectSecurityError("not-signed", "SignedData has no signer");
+  const signer = certificates.find((c) => signerMatches(signerInfo.sid, c.pkijs, c.node));
+  if (!signer) throw new DirectSecurityError("untrusted-anchor", "the signer certificate is not in the message");
+
+  // AS v1.3 §5.1: SHA-256 (or stronger) digests; SHA-1 and MD5 are refused.
+  const digestOid = signerInfo.digestAlgorithm.algorithmId;
+  const digest = STRONG_DIGESTS[digestOid];
+  if (!digest) {
+    throw new DirectSecurityError("weak-algorithm", `signature digest ${WEAK_DIGESTS[digestOid] ?? digestOid}`);
+  }
+  const signatureOid = signerInfo.signatureAlgorithm.algorithmId;
+  if (WEAK_RSA_SIGNATURES[signatureOid]) {
+    throw new DirectSecurityError("weak-algorithm", `signature algorithm ${WEAK_RSA_SIGNATURES[signatureOid]}`);
+  }
+  const bits = signer.node.publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (bits < 2048) throw new DirectSecurityError("weak-algorithm", `signer RSA key of ${bits} bits`);
+
+  const contentDigest = createHash(digest).update(content).digest();
+  const signature = Buffer.from(signerInfo.signature.valueBlock.valueHexView);
+  let signedBytes: Buffer;
+  if (signerInfo.signedAttrs) {
+    // RFC 5652 §5.4: the digest is taken over the DER of the attributes with an explicit SET OF tag.
+    const attrs = signerInfo.signedAttrs.attributes;
+    const messageDigest = attrs.find((a) => a.type === OID.messageDigest)?.values[0] as asn1js.OctetString | undefined;
+    const contentType = attrs.find((a) => a.type === OID.contentType)?.values[0] as asn1js.ObjectIdentifier | undefined;
+    if (!messageDigest || !contentType) {
+      throw new DirectSecurityError("malformed", "signed attributes lack messageDigest or contentType");
+    }
+    if (!Buffer.from(messageDigest.valueBlock.valueHexView).equals(contentDigest)) {
+      throw new DirectSecurityError("tampered", "the content does not match the signed digest");
+    }
+    const encoded = Buffer.from(signerInfo.signedAttrs.encodedValue);
+    signedBytes = Buffer.from(encoded);
+    signedBytes[0] = 0x31;
+  } else {
+    signedBytes = content;
+  }
+  let valid: boolean;
+  try {
+    if (signatureOid === OID.rsassaPss) {
+      const params = new pkijs.RSASSAPSSParams({ schema: signerInfo.signatureAlgorithm.algorithmParams });
+      const pssHash = STRONG_DIGESTS[params.hashAlgorithm.algorithmId];
+      if (!pssHash) throw new DirectSecurityError("weak-algorithm", "RSASSA-PSS with a weak hash");
+      valid = rsaVerify(
+        pssHash,
+        signedBytes,
+        { key: signer.node.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: params.saltLength },
+        signature,
+      );
+    } else {
+      valid = rsaVerify(digest, signedBytes, signer.node.publicKey, signature);
+    }
+  } catch (error) {
+    if (error instanceof DirectSecurityError) throw error;
+    valid = false;
+  }
+  if (!valid) throw new DirectSecurityError("tampered", "the signature does not verify");
+  return { content, signer: signer.node, certificates: certificates.map((c) => c.node), digest };
+}
+
+function signerMatches(sid: unknown, certificate: pkijs.Certificate, node: X509Certificate): boolean {
+  if (sid instanceof pkijs.IssuerAndSerialNumber) {
+    return certificate.serialNumber.isEqual(sid.serialNumber) && certificate.issuer.isEqual(sid.issuer);
+  }
+  if (sid instanceof asn1js.OctetString || (sid as { valueBlock?: unknown })?.valueBlock) {
+    const ski = certificateFacts(node).subjectKeyIdentifier;
+    return !!ski && ski.equals(Buffer.from((sid as asn1js.OctetString).valueBlock.valueHexView));
+  }
+  return false;
+}
