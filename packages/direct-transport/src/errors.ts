@@ -12,6 +12,7 @@ export type DirectSecurityErrorCode =
   | "tampered" // digest or signature does not match the content
   | "untrusted-anchor" // the signer does not chain to an anchor configured for the receiving address or domain
   | "expired-signer" // the signer (or a certificate of its chain) is outside its validity period
+  | "expired-certificate" // discovery found only certificates outside their validity period
   | "revoked" // the certificate is revoked
   | "key-usage" // the certificate may not be used for this purpose
   | "address-mismatch" // the signer certificate is not bound to the sender address (AS v1.3 §4.1)

@@ -39,3 +39,19 @@ export {
   type SmtpEnvelope,
 } from "./smime/open.js";
 export { parseEntity, splitMultipart, parseContentType, addressesIn, type MimeEntity } from "./mime/entity.js";
+export {
+  CertificateDiscovery,
+  ConfiguredCertificates,
+  type CertificateSource,
+  type DiscoveredCertificates,
+  type CertificateDiscoveryOptions,
+} from "./discovery/cert-discovery.js";
+export { SmtpTransport, type SmtpTransportOptions } from "./hisp/smtp-transport.js";
+export { SmtpEdgeTransport, type SmtpEdgeTransportOptions } from "./hisp/smtp-edge-transport.js";
+export { deliverOverSmtp, smtpFailure, type SmtpHop } from "./hisp/smtp-delivery.js";
+export {
+  startSmtpListener,
+  type SmtpListener,
+  type SmtpListenerOptions,
+  type InboundEnvelope,
+} from "./inbound/smtp-listener.js";

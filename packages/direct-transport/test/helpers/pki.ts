@@ -22,6 +22,8 @@ export interface IssueOptions {
   emails?: string[];
   /** dNSName entries. */
   dnsNames?: string[];
+  /** iPAddress entries (TLS server certificates for 127.0.0.1). */
+  ips?: string[];
   notBefore?: Date;
   notAfter?: Date;
   hash?: "SHA-256" | "SHA-1";
@@ -64,6 +66,7 @@ export class TestPki {
     const names = [
       ...(options.emails ?? []).map((value) => ({ type: "email" as const, value })),
       ...(options.dnsNames ?? []).map((value) => ({ type: "dns" as const, value })),
+      ...(options.ips ?? []).map((value) => ({ type: "ip" as const, value })),
     ];
     if (names.length) extensions.push(new x509.SubjectAlternativeNameExtension(names));
     extensions.push(await x509.SubjectKeyIdentifierExtension.create(keys.publicKey));

@@ -1,0 +1,285 @@
+import { readFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import nodemailer from "nodemailer";
+import { SMTPServer } from "smtp-server";
+import {
+  CertificateDiscovery,
+  ConfiguredCertificates,
+  CredentialStore,
+  FileTransport,
+  openMessage,
+  parseEntity,
+  SmtpEdgeTransport,
+  SmtpTransport,
+  startSmtpListener,
+  TrustAnchors,
+  type InboundEnvelope,
+  type SmtpListener,
+} from "../src/index.js";
+import { hispConformance, outbound } from "./helpers/hisp-conformance.js";
+import { TestPki, type TestIdentity } from "./helpers/pki.js";
+
+let pki: TestPki;
+let ca: TestIdentity;
+let alice: TestIdentity;
+let bDomain: TestIdentity;
+let tlsIdentity: TestIdentity;
+let listener: SmtpListener;
+let edge: SMTPServer;
+let edgePort: number;
+let closedPort: number;
+const inbox: { raw: Buffer; envelope: InboundEnvelope }[] = [];
+const edgeInbox: { raw: Buffer; user?: string; secure: boolean; from: string; to: string[] }[] = [];
+
+function smtpError(message: string, responseCode: number): Error {
+  return Object.assign(new Error(message), { responseCode });
+}
+
+beforeAll(async () => {
+  pki = new TestPki();
+  ca = await pki.ca("Conduit Test CA");
+  [alice, bDomain, tlsIdentity] = await Promise.all([
+    pki.issue("a.example", ca, { dnsNames: ["a.example"] }),
+    pki.issue("b.example", ca, { dnsNames: ["b.example"] }),
+    pki.issue("localhost", ca, { dnsNames: ["localhost"], ips: ["127.0.0.1"] }),
+  ]);
+  const tls = {
+    key: tlsIdentity.privateKey.export({ format: "pem", type: "pkcs8" }),
+    cert: tlsIdentity.certificate.toString(),
+  };
+  listener = await startSmtpListener({
+    host: "127.0.0.1",
+    port: 0,
+    localDomains: ["b.example"],
+    acceptRecipient: (address) => address !== "unknown@b.example",
+    tls,
+    maxSize: 200_000,
+    store: async (raw, envelope) => {
+      if (envelope.to.includes("busy@b.example")) throw new Error("database unavailable");
+      inbox.push({ raw, envelope });
+    },
+  });
+  edge = new SMTPServer({
+    secure: false,
+    ...tls,
+    authMethods: ["PLAIN"],
+    logger: false,
+    onAuth(auth, _session, callback) {
+      if (auth.username === "conduit" && auth.password === "s3cret") callback(null, { user: auth.username });
+      else callback(smtpError("5.7.8 authentication failed", 535));
+    },
+    onRcptTo(address, _session, callback) {
+      if (address.address === "unknown@b.example") callback(smtpError("5.1.1 no such user here", 550));
+      else if (address.address === "busy@b.example") callback(smtpError("4.2.1 mailbox busy, try again later", 451));
+      else callback();
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("end", () => {
+        edgeInbox.push({
+          raw: Buffer.concat(chunks),
+          user: session.user as string | undefined,
+          secure: session.secure,
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+          to: session.envelope.rcptTo.map((r) => r.address),
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => edge.listen(0, "127.0.0.1", resolve));
+  edgePort = (edge.server.address() as { port: number }).port;
+  // A port that was free a moment ago: nothing listens there.
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  closedPort = (probe.address() as { port: number }).port;
+  await new Promise((resolve) => probe.close(resolve));
+});
+
+afterAll(async () => {
+  await listener?.close();
+  await new Promise<void>((resolve) => (edge ? edge.close(() => resolve()) : resolve()));
+});
+
+function smtpTransport(port?: number): SmtpTransport {
+  return new SmtpTransport({
+    credentials: new CredentialStore().add("a.example", alice),
+    discovery: new CertificateDiscovery([new ConfiguredCertificates().add("b.example", [bDomain.certificate])]),
+    relay: { host: "127.0.0.1", port: port ?? listener.port },
+    tls: { ca: ca.certificate.toString() },
+    connectionTimeoutMs: 5000,
+  });
+}
+
+function edgeTransport(port?: number): SmtpEdgeTransport {
+  return new SmtpEdgeTransport({
+    host: "127.0.0.1",
+    port: port ?? edgePort,
+    user: "conduit",
+    pass: "s3cret",
+    tls: { ca: ca.certificate.toString() },
+    connectionTimeoutMs: 5000,
+  });
+}
+
+const remote = {
+  refusedRecipient: "unknown@b.example",
+  refusedText: /no such user here/,
+  deferredRecipient: "busy@b.example",
+  deferredText: /try again later/,
+};
+
+hispConformance({
+  name: "smtp (Conduit seals, delivers over SMTP with STARTTLS)",
+  from: "alice@a.example",
+  to: "bob@b.example",
+  transport: () => smtpTransport(),
+  async arrived(message) {
+    const found = inbox.find((m) => m.raw.toString("latin1").includes(message.messageId));
+    if (!found) return null;
+    // Arrives sealed: only the routing headers outside, the Subject hidden.
+    const outer = parseEntity(found.raw);
+    expect(outer.headers.find((h) => h.name === "Content-Type")?.value).toMatch(/^application\/pkcs7-mime/);
+    expect(outer.headers.some((h) => h.name.toLowerCase() === "subject")).toBe(false);
+    expect(found.envelope.secure).toBe(true);
+    const opened = await openMessage(found.raw, {
+      credentials: [bDomain],
+      trust: new TrustAnchors().add("b.example", [ca.certificate]),
+      envelope: found.envelope,
+    });
+    return { original: opened.original };
+  },
+  remote: { ...remote, unreachable: () => smtpTransport(closedPort) },
+});
+
+hispConformance({
+  name: "smtp-edge (plain original to the HISP's submission edge, STARTTLS + AUTH PLAIN)",
+  from: "alice@a.example",
+  to: "bob@b.example",
+  transport: () => edgeTransport(),
+  async arrived(message) {
+    const found = edgeInbox.find((m) => m.raw.toString("latin1").includes(message.messageId));
+    if (!found) return null;
+    expect(found.secure).toBe(true);
+    expect(found.user).toBe("conduit");
+    expect(found.from).toBe("alice@a.example");
+    return { original: found.raw };
+  },
+  remote: { ...remote, unreachable: () => edgeTransport(closedPort) },
+});
+
+hispConformance({
+  name: "file (development: one .eml per message)",
+  from: "alice@a.example",
+  to: "bob@b.example",
+  transport: () => new FileTransport({ directory: path.join(pki.dir, "outbox") }),
+  async arrived(message) {
+    try {
+      return {
+        original: await readFile(path.join(pki.dir, "outbox", `${message.id.replace(/[^A-Za-z0-9_-]/g, "_")}.eml`)),
+      };
+    } catch {
+      return null;
+    }
+  },
+});
+
+describe("smtp adapter specifics", () => {
+  it("refuses to send, permanently, when the recipient has no certificate", async () => {
+    const transport = new SmtpTransport({
+      credentials: new CredentialStore().add("a.example", alice),
+      discovery: new CertificateDiscovery([new ConfiguredCertificates()]),
+      relay: { host: "127.0.0.1", port: listener.port },
+    });
+    const result = await transport.send(await outbound("alice@a.example", ["bob@c.example"]));
+    expect(result).toMatchObject({
+      outcome: "permanent-failure",
+      reason: expect.stringMatching(/no certificate found for bob@c.example/),
+    });
+  });
+
+  it("delivers to the recipient domain's MX when no relay is configured", async () => {
+    const transport = new SmtpTransport({
+      credentials: new CredentialStore().add("a.example", alice),
+      discovery: new CertificateDiscovery([new ConfiguredCertificates().add("b.example", [bDomain.certificate])]),
+      resolveMx: async (domain) => (domain === "b.example" ? [{ exchange: "127.0.0.1", priority: 10 }] : []),
+      mxPort: listener.port,
+      tls: { ca: ca.certificate.toString() },
+    });
+    const message = await outbound("alice@a.example", ["carol@b.example"]);
+    expect(await transport.send(message)).toMatchObject({
+      outcome: "accepted",
+      remoteReply: expect.stringMatching(/^250/),
+    });
+  });
+});
+
+describe("inbound SMTP listener", () => {
+  it("refuses a recipient outside the local domains at RCPT time (no relaying)", async () => {
+    const result = await edgeLikeSend(["someone@elsewhere.example"]);
+    expect(result).toMatchObject({
+      outcome: "permanent-failure",
+      remoteReply: expect.stringMatching(/^550.*relay access denied/),
+    });
+  });
+
+  it("refuses a message over the size limit", async () => {
+    const message = await outbound("alice@a.example", ["bob@b.example"]);
+    message.raw = Buffer.concat([message.raw, Buffer.alloc(300_000, "a")]);
+    const result = await smtpTransport().send(message);
+    expect(result).toMatchObject({ outcome: "permanent-failure", remoteReply: expect.stringMatching(/^552/) });
+  });
+
+  it("refuses mail before STARTTLS", async () => {
+    const plain = nodemailer.createTransport({
+      host: "127.0.0.1",
+      port: listener.port,
+      secure: false,
+      ignoreTLS: true,
+    });
+    const error = await plain
+      .sendMail({ envelope: { from: "alice@a.example", to: ["bob@b.example"] }, raw: "Subject: x\r\n\r\nx\r\n" })
+      .then(
+        () => undefined,
+        (e: { responseCode?: number; response?: string }) => e,
+      );
+    plain.close();
+    expect(error).toMatchObject({ responseCode: 530, response: expect.stringMatching(/STARTTLS/) });
+  });
+
+  it("replies 250 only after the store callback resolved", async () => {
+    const events: string[] = [];
+    const slow = await startSmtpListener({
+      host: "127.0.0.1",
+      port: 0,
+      localDomains: ["b.example"],
+      tls: {
+        key: tlsIdentity.privateKey.export({ format: "pem", type: "pkcs8" }),
+        cert: tlsIdentity.certificate.toString(),
+      },
+      store: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        events.push("stored");
+      },
+    });
+    try {
+      const result = await smtpTransport(slow.port).send(await outbound("alice@a.example", ["bob@b.example"]));
+      events.push(result.outcome);
+      expect(events).toEqual(["stored", "accepted"]);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  async function edgeLikeSend(to: string[]) {
+    const { deliverOverSmtp } = await import("../src/index.js");
+    return deliverOverSmtp(
+      { host: "127.0.0.1", port: listener.port, tls: { ca: ca.certificate.toString() } },
+      { from: "alice@a.example", to },
+      Buffer.from("Subject: x\r\n\r\nx\r\n"),
+    );
+  }
+});
