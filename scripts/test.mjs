@@ -8,7 +8,11 @@ import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
 const resultsDir = path.join(root, ".vitest-results");
-const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", FORCE_COLOR: process.env.CI ? "0" : process.env.FORCE_COLOR };
+const env = {
+  ...process.env,
+  TURBO_TELEMETRY_DISABLED: "1",
+  FORCE_COLOR: process.env.CI ? "0" : process.env.FORCE_COLOR,
+};
 
 function run(label, command, args) {
   console.log(`\n▶ ${label}`);

@@ -14,42 +14,40 @@ const integer = (min: number, max: number) =>
     .min(min, `expected a whole number from ${min} to ${max}`)
     .max(max, `expected a whole number from ${min} to ${max}`);
 
-const postgresUrl = z
-  .string()
-  .refine((value) => /^postgres(ql)?:\/\/[^/]+\/[^/?]+/.test(value), {
-    message: "expected postgresql://user@host:port/database",
-  });
+const postgresUrl = z.string().refine((value) => /^postgres(ql)?:\/\/[^/]+\/[^/?]+/.test(value), {
+  message: "expected postgresql://user@host:port/database",
+});
 
 /** Every setting, from the environment, with defaults that work on a developer machine with local PostgreSQL/Redis. */
 const settings = z.object({
-    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-    HOST: z.string().min(1).default("127.0.0.1"),
-    PORT: integer(0, 65535).default(3000),
-    DATABASE_URL: postgresUrl.default("postgresql://postgres@127.0.0.1:5432/conduit"),
-    REDIS_URL: z
-      .string()
-      .refine((value) => /^rediss?:\/\//.test(value), { message: "expected redis://host:port" })
-      .default("redis://127.0.0.1:6379"),
-    QUEUE_PREFIX: z
-      .string()
-      .regex(/^[A-Za-z0-9_{}-]+$/, "expected letters, digits, _ - { }")
-      .default("conduit"),
-    /** Signs access tokens. Required in production; in development one is made and kept in var/. */
-    JWT_SECRET: z.string().min(32, "expected at least 32 characters").optional(),
-    ACCESS_TOKEN_TTL_SECONDS: integer(60, 86_400).default(3_600),
-    REFRESH_TOKEN_TTL_SECONDS: integer(300, 90 * 86_400).default(30 * 86_400),
-    /** Largest request body; a 10 MB file is about 13.4 MB once base64-encoded. */
-    MAX_BODY_BYTES: integer(1_024, 100 * 1024 * 1024).default(15 * 1024 * 1024),
-    VAR_DIR: z.string().default(path.join(projectRoot, "var")),
-    OUTBOX_DIR: z.string().optional(),
-    SEED_DEV_DATA: booleanSetting.optional(),
-    DEV_DIRECT_ADDRESS: z.string().default("dev-sender@direct.conduit.localhost"),
-    WORKER_CONCURRENCY: integer(1, 500).default(20),
-    SEND_ATTEMPTS: integer(1, 100).default(10),
-    SEND_BACKOFF_MS: integer(10, 3_600_000).default(5_000),
-    SWEEP_INTERVAL_MS: integer(100, 3_600_000).default(15_000),
-    /** How long an accepted message may wait before the sweep suspects its job was lost. */
-    SWEEP_GRACE_MS: integer(0, 3_600_000).default(30_000),
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: integer(0, 65535).default(3000),
+  DATABASE_URL: postgresUrl.default("postgresql://postgres@127.0.0.1:5432/conduit"),
+  REDIS_URL: z
+    .string()
+    .refine((value) => /^rediss?:\/\//.test(value), { message: "expected redis://host:port" })
+    .default("redis://127.0.0.1:6379"),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_{}-]+$/, "expected letters, digits, _ - { }")
+    .default("conduit"),
+  /** Signs access tokens. Required in production; in development one is made and kept in var/. */
+  JWT_SECRET: z.string().min(32, "expected at least 32 characters").optional(),
+  ACCESS_TOKEN_TTL_SECONDS: integer(60, 86_400).default(3_600),
+  REFRESH_TOKEN_TTL_SECONDS: integer(300, 90 * 86_400).default(30 * 86_400),
+  /** Largest request body; a 10 MB file is about 13.4 MB once base64-encoded. */
+  MAX_BODY_BYTES: integer(1_024, 100 * 1024 * 1024).default(15 * 1024 * 1024),
+  VAR_DIR: z.string().default(path.join(projectRoot, "var")),
+  OUTBOX_DIR: z.string().optional(),
+  SEED_DEV_DATA: booleanSetting.optional(),
+  DEV_DIRECT_ADDRESS: z.string().default("dev-sender@direct.conduit.localhost"),
+  WORKER_CONCURRENCY: integer(1, 500).default(20),
+  SEND_ATTEMPTS: integer(1, 100).default(10),
+  SEND_BACKOFF_MS: integer(10, 3_600_000).default(5_000),
+  SWEEP_INTERVAL_MS: integer(100, 3_600_000).default(15_000),
+  /** How long an accepted message may wait before the sweep suspects its job was lost. */
+  SWEEP_GRACE_MS: integer(0, 3_600_000).default(30_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -34,7 +34,14 @@ export interface Conduit {
  * Opens everything Conduit needs, in order, and returns one close() that shuts it down in reverse. The start commands
  * and the tests boot through this same function.
  */
-export async function initConduit(config: Config, roles: Roles, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<Conduit> {
+export interface InitOptions {
+  logger?: Logger;
+  /** The adapters the worker may use; defaults to the built-in ones. */
+  transports?: TransportRegistry;
+}
+
+export async function initConduit(config: Config, roles: Roles, options: InitOptions = {}): Promise<Conduit> {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const closers: (() => Promise<unknown>)[] = [];
   const close = async () => {
     for (const closer of closers.reverse()) await closer().catch(() => undefined);
@@ -61,7 +68,7 @@ export async function initConduit(config: Config, roles: Roles, logger: Logger =
     if (roles.worker) {
       const workerRedis = createRedis(config.REDIS_URL);
       closers.push(() => workerRedis.quit());
-      const transports = new TransportRegistry(config);
+      const transports = options.transports ?? new TransportRegistry(config);
       closers.push(() => transports.close());
       const worker = startOutboundWorker(workerRedis, { config, db, logger, transports });
       closers.push(() => worker.close());
@@ -73,9 +80,17 @@ export async function initConduit(config: Config, roles: Roles, logger: Logger =
     if (roles.api) {
       const app = createApp(ctx);
       const server = await new Promise<Server>((resolve, reject) => {
-        const listening = app.listen(config.PORT, config.HOST, (error?: Error) => (error ? reject(error) : resolve(listening)));
+        const listening = app.listen(config.PORT, config.HOST, (error?: Error) =>
+          error ? reject(error) : resolve(listening),
+        );
       });
-      closers.push(() => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }));
+      closers.push(
+        () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      );
       conduit.server = server;
       const address = server.address();
       conduit.port = typeof address === "object" && address ? address.port : config.PORT;

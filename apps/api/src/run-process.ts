@@ -21,11 +21,13 @@ export async function runProcess(roles: Roles): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   let conduit;
   try {
-    conduit = await initConduit(config, roles, logger);
+    conduit = await initConduit(config, roles, { logger });
   } catch (error) {
     const message = (error as Error).message;
     console.error(`Conduit could not start: ${message}`);
-    console.error(`  PostgreSQL: ${config.DATABASE_URL.replace(/\/\/[^@]*@/, "//")}  Redis: ${config.REDIS_URL.replace(/\/\/[^@]*@/, "//")}`);
+    console.error(
+      `  PostgreSQL: ${config.DATABASE_URL.replace(/\/\/[^@]*@/, "//")}  Redis: ${config.REDIS_URL.replace(/\/\/[^@]*@/, "//")}`,
+    );
     process.exit(1);
   }
   if (config.SEED_DEV_DATA && roles.api) {
@@ -43,7 +45,9 @@ export async function runProcess(roles: Roles): Promise<void> {
         ].join("\n"),
       );
     } else {
-      console.warn(`Development credentials: ${devCredentialsFile(config)} (written when the database was first seeded)`);
+      console.warn(
+        `Development credentials: ${devCredentialsFile(config)} (written when the database was first seeded)`,
+      );
     }
   }
   const roleNames = (Object.keys(roles) as (keyof Roles)[]).filter((role) => roles[role] && role !== "migrate");

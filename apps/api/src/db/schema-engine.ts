@@ -2,9 +2,9 @@ import { readFile, readdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import type * as SchemaEngineModule from "@prisma/schema-engine-wasm";
 import type { MigrationList, SchemaEngine } from "@prisma/schema-engine-wasm";
 
 /**
@@ -20,7 +20,7 @@ const require = createRequire(import.meta.url);
 export const migrationsDir = path.resolve(import.meta.dirname, "../../../../prisma/migrations");
 export const schemaPath = path.resolve(import.meta.dirname, "../../../../prisma/schema.prisma");
 
-type WasmBindings = typeof import("@prisma/schema-engine-wasm") & { __wbg_set_wasm(exports: unknown): void };
+type WasmBindings = typeof SchemaEngineModule & { __wbg_set_wasm(exports: unknown): void };
 
 // Node has WebAssembly; the ES2023 lib that this project compiles against does not declare it.
 const wasmRuntime = (globalThis as unknown as { WebAssembly: WasmRuntime }).WebAssembly;
@@ -41,23 +41,18 @@ async function loadBindings(): Promise<WasmBindings> {
   return glue;
 }
 
-export async function withSchemaEngine<T>(
-  databaseUrl: string,
-  work: (engine: SchemaEngine) => Promise<T>,
-): Promise<T> {
+export async function withSchemaEngine<T>(databaseUrl: string, work: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   bindings ??= loadBindings();
   const { SchemaEngine } = await bindings;
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-  const adapterFactory = bindMigrationAwareSqlAdapterFactory(new PrismaPg(pool));
+  // Idle connections close quickly: the engine has no "disconnect", and a lingering pool would keep a CLI alive.
+  const adapterFactory = bindMigrationAwareSqlAdapterFactory(
+    new PrismaPg({ connectionString: databaseUrl, max: 2, idleTimeoutMillis: 100 }),
+  );
+  const engine = await SchemaEngine.new({ datamodels: undefined }, () => undefined, adapterFactory);
   try {
-    const engine = await SchemaEngine.new({ datamodels: undefined }, () => undefined, adapterFactory);
-    try {
-      return await work(engine);
-    } finally {
-      engine.free();
-    }
+    return await work(engine);
   } finally {
-    await pool.end();
+    engine.free();
   }
 }
 

@@ -35,7 +35,11 @@ export async function seedDevelopmentData(db: Database, config: Config): Promise
       },
     });
     await tx.subscription.createMany({
-      data: ["Clinical Summary", "Media"].map((dataModel) => ({ sourceId: source.id, destinationId: destination.id, dataModel })),
+      data: ["Clinical Summary", "Media"].map((dataModel) => ({
+        sourceId: source.id,
+        destinationId: destination.id,
+        dataModel,
+      })),
     });
     return destination.id;
   });

@@ -44,10 +44,18 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       apiError = ApiError.unavailable("The message store is unavailable; nothing was accepted. Retry later.");
     }
     if (!apiError) {
-      logger.error({ path: req.path, err: { message: (error as Error)?.message, stack: (error as Error)?.stack } }, "unhandled error");
-      apiError = new ApiError(500, [{ ID: 1, Text: "Internal error; nothing was accepted", Type: "system", Module: "Server" }]);
+      logger.error(
+        { path: req.path, err: { message: (error as Error)?.message, stack: (error as Error)?.stack } },
+        "unhandled error",
+      );
+      apiError = new ApiError(500, [
+        { ID: 1, Text: "Internal error; nothing was accepted", Type: "system", Module: "Server" },
+      ]);
     }
-    res.status(apiError.status).set(apiError.headers).json({ Meta: { Errors: apiError.errors } });
+    res
+      .status(apiError.status)
+      .set(apiError.headers)
+      .json({ Meta: { Errors: apiError.errors } });
   };
 }
 

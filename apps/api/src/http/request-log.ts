@@ -7,7 +7,15 @@ export function requestLog(logger: Logger): RequestHandler {
     const started = process.hrtime.bigint();
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info({ method: req.method, path: req.baseUrl + (req.route?.path ?? req.path), status: res.statusCode, ms: Math.round(ms * 10) / 10 }, "request");
+      logger.info(
+        {
+          method: req.method,
+          path: req.baseUrl + (req.route?.path ?? req.path),
+          status: res.statusCode,
+          ms: Math.round(ms * 10) / 10,
+        },
+        "request",
+      );
     });
     next();
   };

@@ -23,7 +23,11 @@ function domainOf(address: string): string {
  * message per destination (DirectAddressFrom set from the destination), commits, and only then queues them. A failure
  * to queue loses nothing: the rows are committed, and the outbox sweep queues any it finds without a job.
  */
-export async function acceptMessage(ctx: AppContext, source: AcceptedSource, message: RedoxMessage): Promise<RedoxLog[]> {
+export async function acceptMessage(
+  ctx: AppContext,
+  source: AcceptedSource,
+  message: RedoxMessage,
+): Promise<RedoxLog[]> {
   const meta = message.payload.Meta as Meta;
   const paths = directAddressPaths(message);
   const recipient = recipientOf(message);
@@ -42,7 +46,9 @@ export async function acceptMessage(ctx: AppContext, source: AcceptedSource, mes
     },
     include: { destination: true },
   });
-  const byDestination = new Map(subscriptions.map((subscription) => [subscription.destinationId, subscription.destination]));
+  const byDestination = new Map(
+    subscriptions.map((subscription) => [subscription.destinationId, subscription.destination]),
+  );
   const missing = destinationIds.findIndex((id) => !byDestination.has(id));
   if (missing >= 0) {
     throw ApiError.badRequest(
@@ -90,7 +96,10 @@ export async function acceptMessage(ctx: AppContext, source: AcceptedSource, mes
     rows.map((row) =>
       // Bounded: with Redis down the caller still gets its answer, and the sweep queues the message later.
       withTimeout(enqueueOutbound(ctx.outboundQueue, row.id), 2_000).catch((error: Error) =>
-        ctx.logger.warn({ messageId: row.id, err: { message: error.message } }, "queueing failed; the sweep will queue it"),
+        ctx.logger.warn(
+          { messageId: row.id, err: { message: error.message } },
+          "queueing failed; the sweep will queue it",
+        ),
       ),
     ),
   );

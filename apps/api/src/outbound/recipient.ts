@@ -8,7 +8,8 @@ export function directAddressPaths(message: RedoxMessage): { from: string; to: s
 }
 
 export function recipientOf(message: RedoxMessage): string | undefined {
-  const to = message.dataModel === "Media" ? message.payload.Media.DirectAddressTo : message.payload.Header.DirectAddressTo;
+  const to =
+    message.dataModel === "Media" ? message.payload.Media.DirectAddressTo : message.payload.Header.DirectAddressTo;
   return to ?? undefined;
 }
 
@@ -16,6 +17,7 @@ export function recipientOf(message: RedoxMessage): string | undefined {
 export function withDirectAddressFrom(message: RedoxMessage, address: string): RedoxMessage["payload"] {
   const payload = structuredClone(message.payload);
   if (message.dataModel === "Media") (payload as typeof message.payload).Media.DirectAddressFrom = address;
-  else (payload as Extract<RedoxMessage, { dataModel: "Clinical Summary" }>["payload"]).Header.DirectAddressFrom = address;
+  else
+    (payload as Extract<RedoxMessage, { dataModel: "Clinical Summary" }>["payload"]).Header.DirectAddressFrom = address;
   return payload;
 }

@@ -23,7 +23,11 @@ interface StoredMessage {
 export class RenderError extends Error {}
 
 function safeFileName(name: string, extension: string): string {
-  const base = name.replace(/[^A-Za-z0-9._ -]/g, "_").replace(/^\.+/, "").slice(0, 120) || "document";
+  const base =
+    name
+      .replace(/[^A-Za-z0-9._ -]/g, "_")
+      .replace(/^\.+/, "")
+      .slice(0, 120) || "document";
   return base.toLowerCase().endsWith(`.${extension}`) ? base : `${base}.${extension}`;
 }
 

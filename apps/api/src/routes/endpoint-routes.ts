@@ -16,7 +16,12 @@ export function endpointRouter(ctx: AppContext): Router {
     if (!source) throw ApiError.unauthorized("Authorization: this source is disabled or no longer exists");
     const logs = await acceptMessage(ctx, source, parsed.message);
     ctx.logger.info(
-      { sourceId: source.id, dataModel: parsed.message.dataModel, eventType: parsed.message.eventType, messageIds: logs.map((log) => log.ID) },
+      {
+        sourceId: source.id,
+        dataModel: parsed.message.dataModel,
+        eventType: parsed.message.eventType,
+        messageIds: logs.map((log) => log.ID),
+      },
       "message accepted",
     );
     res.status(200).json({ Meta: { ...parsed.message.payload.Meta, Logs: logs } });

@@ -27,7 +27,8 @@ export async function markFailed(db: Database, messageId: string, reason: string
       where: { id: messageId, status: "queued" },
       data: { status: "failed", lastError: reason },
     });
-    if (updated.count === 1) await tx.messageEvent.create({ data: { messageId, type: "failed", detail: { reason, ...detail } } });
+    if (updated.count === 1)
+      await tx.messageEvent.create({ data: { messageId, type: "failed", detail: { reason, ...detail } } });
   });
 }
 
@@ -39,7 +40,10 @@ export async function markFailed(db: Database, messageId: string, reason: string
 export function outboundProcessor(deps: OutboundWorkerDeps) {
   return async (job: Job<OutboundJobData>): Promise<string> => {
     const { db, transports } = deps;
-    const message = await db.message.findUnique({ where: { id: job.data.messageId }, include: { destination: true, organization: true } });
+    const message = await db.message.findUnique({
+      where: { id: job.data.messageId },
+      include: { destination: true, organization: true },
+    });
     if (!message || message.status !== "queued") return "nothing to do";
     if (!message.destination) {
       await markFailed(db, message.id, "the destination was deleted");
@@ -63,7 +67,11 @@ export function outboundProcessor(deps: OutboundWorkerDeps) {
       transport = transports.forDestination(message.destination);
       if (attempt === 1) {
         await addEvent(db, message.id, "rendered", {
-          attachments: rendered.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, bytes: a.content.length })),
+          attachments: rendered.attachments.map((a) => ({
+            filename: a.filename,
+            contentType: a.contentType,
+            bytes: a.content.length,
+          })),
           bytes: raw.length,
         });
       }
@@ -75,17 +83,35 @@ export function outboundProcessor(deps: OutboundWorkerDeps) {
     await addEvent(db, message.id, "handed_to_hisp", { adapter: transport.kind, attempt });
     let result: SendResult;
     try {
-      result = await transport.send({ id: message.id, messageId: message.rfcMessageId, from: message.directFrom, to: message.directTo, raw });
+      result = await transport.send({
+        id: message.id,
+        messageId: message.rfcMessageId,
+        from: message.directFrom,
+        to: message.directTo,
+        raw,
+      });
     } catch (error) {
       result = { outcome: "transient-failure", reason: `adapter error: ${(error as Error).message}` };
     }
 
     if (result.outcome === "accepted") {
       await db.$transaction(async (tx) => {
-        const updated = await tx.message.updateMany({ where: { id: message.id, status: "queued" }, data: { status: "sent", sentAt: new Date(), lastError: null } });
+        const updated = await tx.message.updateMany({
+          where: { id: message.id, status: "queued" },
+          data: { status: "sent", sentAt: new Date(), lastError: null },
+        });
         if (updated.count === 1) {
           await tx.messageEvent.create({
-            data: { messageId: message.id, type: "sent", detail: { adapter: transport.kind, detail: result.detail, remoteReply: result.remoteReply ?? null, attempt } },
+            data: {
+              messageId: message.id,
+              type: "sent",
+              detail: {
+                adapter: transport.kind,
+                detail: result.detail,
+                remoteReply: result.remoteReply ?? null,
+                attempt,
+              },
+            },
           });
         }
       });
@@ -107,7 +133,9 @@ export function outboundProcessor(deps: OutboundWorkerDeps) {
     }
     await db.$transaction([
       db.message.update({ where: { id: message.id }, data: { lastError: result.reason } }),
-      db.messageEvent.create({ data: { messageId: message.id, type: "retry_scheduled", detail: { reason: result.reason, ...detail } } }),
+      db.messageEvent.create({
+        data: { messageId: message.id, type: "retry_scheduled", detail: { reason: result.reason, ...detail } },
+      }),
     ]);
     throw new Error(result.reason);
   };

@@ -26,7 +26,12 @@ export async function sweepOutbox(deps: SweepDeps): Promise<number> {
   let cursor: string | undefined;
   for (;;) {
     const page = await db.message.findMany({
-      where: { direction: "outbound", status: "queued", createdAt: { lte: olderThan }, ...(cursor ? { id: { gt: cursor } } : {}) },
+      where: {
+        direction: "outbound",
+        status: "queued",
+        createdAt: { lte: olderThan },
+        ...(cursor ? { id: { gt: cursor } } : {}),
+      },
       select: { id: true },
       orderBy: { id: "asc" },
       take: pageSize,
@@ -38,7 +43,9 @@ export async function sweepOutbox(deps: SweepDeps): Promise<number> {
       const id = page[index]!.id;
       if (!job) {
         await enqueueOutbound(outboundQueue, id);
-        await db.messageEvent.create({ data: { messageId: id, type: "requeued", detail: { reason: "no job found in the queue" } } });
+        await db.messageEvent.create({
+          data: { messageId: id, type: "requeued", detail: { reason: "no job found in the queue" } },
+        });
         requeued += 1;
       } else if (await job.isFailed()) {
         await markFailed(db, id, job.failedReason || "the job failed");
@@ -58,7 +65,9 @@ export function startOutboxSweep(deps: SweepDeps): { stop(): Promise<void> } {
     running = running.then(() =>
       stopped
         ? undefined
-        : sweepOutbox(deps).catch((error: Error) => deps.logger.warn({ err: { message: error.message } }, "outbox sweep failed; will retry")),
+        : sweepOutbox(deps).catch((error: Error) =>
+            deps.logger.warn({ err: { message: error.message } }, "outbox sweep failed; will retry"),
+          ),
     );
   }, deps.config.SWEEP_INTERVAL_MS);
   timer.unref();
