@@ -55,3 +55,4 @@ export {
   type SmtpListenerOptions,
   type InboundEnvelope,
 } from "./inbound/smtp-listener.js";
+export { credentialsFromPkcs12 } from "./trust/pkcs12.js";

@@ -9,6 +9,8 @@ import path from "node:path";
 import * as x509 from "@peculiar/x509";
 import type { DirectCredentials } from "../../src/index.js";
 
+export { KeyUsageFlags } from "@peculiar/x509";
+
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 /** Test PKI generated at test time: nothing is committed. */
