@@ -34,6 +34,11 @@ const settings = z.object({
     .default("conduit"),
   /** Signs access tokens. Required in production; in development one is made and kept in var/. */
   JWT_SECRET: z.string().min(32, "expected at least 32 characters").optional(),
+  /** Encrypts secrets stored in the database: base64 of 32 random bytes. Required in production. */
+  SECRETS_KEY: z
+    .string()
+    .refine((value) => Buffer.from(value, "base64").length === 32, { message: "expected base64 of 32 random bytes" })
+    .optional(),
   ACCESS_TOKEN_TTL_SECONDS: integer(60, 86_400).default(3_600),
   REFRESH_TOKEN_TTL_SECONDS: integer(300, 90 * 86_400).default(30 * 86_400),
   /** Largest request body; a 10 MB file is about 13.4 MB once base64-encoded. */
@@ -60,6 +65,10 @@ export const configSchema = settings
   .refine((settings) => settings.NODE_ENV !== "production" || settings.JWT_SECRET, {
     message: "required when NODE_ENV=production",
     path: ["JWT_SECRET"],
+  })
+  .refine((settings) => settings.NODE_ENV !== "production" || settings.SECRETS_KEY, {
+    message: "required when NODE_ENV=production",
+    path: ["SECRETS_KEY"],
   });
 
 export type Config = z.infer<typeof configSchema>;
@@ -75,6 +84,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const variable = String(issue.path[0] ?? "configuration");
-  const shown = variable === "JWT_SECRET" || variable.endsWith("_URL") ? "" : ` (got "${env[variable] ?? ""}")`;
+  const shown =
+    variable === "JWT_SECRET" || variable === "SECRETS_KEY" || variable.endsWith("_URL")
+      ? ""
+      : ` (got "${env[variable] ?? ""}")`;
   throw new ConfigError(`Invalid configuration: ${variable}: ${issue.message}${shown}`);
 }

@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import type { Config } from "./config.js";
+import type { SecretBox } from "./crypto/secret-box.js";
 import type { Database } from "./db/prisma.js";
 import type { Logger } from "./logger.js";
 import type { OutboundQueue } from "./queues/outbound-queue.js";
@@ -12,4 +13,6 @@ export interface AppContext {
   logger: Logger;
   outboundQueue: OutboundQueue;
   jwtSecret: string;
+  /** Seals and opens secrets stored in the database. */
+  secrets: SecretBox;
 }

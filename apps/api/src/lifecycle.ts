@@ -5,7 +5,8 @@ import type { Config } from "./config.js";
 import type { AppContext } from "./context.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { createDatabase } from "./db/prisma.js";
-import { resolveJwtSecret } from "./dev/dev-secrets.js";
+import { SecretBox } from "./crypto/secret-box.js";
+import { resolveSecrets } from "./dev/dev-secrets.js";
 import { TransportRegistry } from "./hisp/transport-registry.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createOutboundQueue } from "./queues/outbound-queue.js";
@@ -61,8 +62,8 @@ export async function initConduit(config: Config, roles: Roles, options: InitOpt
       backoffMs: config.SEND_BACKOFF_MS,
     });
     closers.push(() => outboundQueue.close());
-    const jwtSecret = await resolveJwtSecret(config);
-    const ctx: AppContext = { config, db, redis, logger, outboundQueue, jwtSecret };
+    const { jwtSecret, secretsKey } = await resolveSecrets(config);
+    const ctx: AppContext = { config, db, redis, logger, outboundQueue, jwtSecret, secrets: new SecretBox(secretsKey) };
     const conduit: Conduit = { ctx, close };
 
     if (roles.worker) {

@@ -3,20 +3,41 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Config } from "../config.js";
 
+export interface ProcessSecrets {
+  /** Signs access tokens. */
+  jwtSecret: string;
+  /** Encrypts secrets at rest (32 bytes). */
+  secretsKey: Buffer;
+}
+
 /**
- * The access-token signing secret. From JWT_SECRET when set (required in production); on a development machine one
- * is made on first start and kept in var/dev-secrets.json (mode 600), so tokens survive a restart.
+ * JWT_SECRET and SECRETS_KEY from the configuration (both required in production). On a development machine, whatever
+ * is not configured is made on first start and kept in var/dev-secrets.json (mode 600), so tokens and stored secrets
+ * survive a restart.
  */
-export async function resolveJwtSecret(config: Config): Promise<string> {
-  if (config.JWT_SECRET) return config.JWT_SECRET;
+export async function resolveSecrets(config: Config): Promise<ProcessSecrets> {
+  const configuredKey = config.SECRETS_KEY ? Buffer.from(config.SECRETS_KEY, "base64") : undefined;
+  if (config.JWT_SECRET && configuredKey) return { jwtSecret: config.JWT_SECRET, secretsKey: configuredKey };
   const file = path.join(config.VAR_DIR, "dev-secrets.json");
-  const existing = await readFile(file, "utf8").then(
-    (text) => JSON.parse(text) as { jwtSecret?: string },
-    () => undefined,
+  const stored = await readFile(file, "utf8").then(
+    (text) => JSON.parse(text) as { jwtSecret?: string; secretsKey?: string },
+    () => ({}) as { jwtSecret?: string; secretsKey?: string },
   );
-  if (existing?.jwtSecret && existing.jwtSecret.length >= 32) return existing.jwtSecret;
-  const jwtSecret = randomBytes(48).toString("base64url");
-  await mkdir(config.VAR_DIR, { recursive: true });
-  await writeFile(file, JSON.stringify({ jwtSecret }, null, 2), { mode: 0o600 });
-  return jwtSecret;
+  let changed = false;
+  if (!stored.jwtSecret || stored.jwtSecret.length < 32) {
+    stored.jwtSecret = randomBytes(48).toString("base64url");
+    changed = true;
+  }
+  if (!stored.secretsKey || Buffer.from(stored.secretsKey, "base64").length !== 32) {
+    stored.secretsKey = randomBytes(32).toString("base64");
+    changed = true;
+  }
+  if (changed) {
+    await mkdir(config.VAR_DIR, { recursive: true });
+    await writeFile(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+  }
+  return {
+    jwtSecret: config.JWT_SECRET ?? stored.jwtSecret,
+    secretsKey: configuredKey ?? Buffer.from(stored.secretsKey, "base64"),
+  };
 }
