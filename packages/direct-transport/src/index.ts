@@ -56,3 +56,4 @@ export {
   type InboundEnvelope,
 } from "./inbound/smtp-listener.js";
 export { credentialsFromPkcs12 } from "./trust/pkcs12.js";
+export { DnsCertSource, CERT_TYPE, certRdata, type DnsCertSourceOptions } from "./discovery/dns-cert.js";
