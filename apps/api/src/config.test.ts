@@ -23,14 +23,25 @@ describe("loadConfig", () => {
     );
   });
 
-  it("requires JWT_SECRET in production and never echoes it", () => {
+  it("requires JWT_SECRET and SECRETS_KEY in production and never echoes them", () => {
     expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(
       /^Invalid configuration: JWT_SECRET: required when NODE_ENV=production$/,
     );
     expect(() => loadConfig({ JWT_SECRET: "short-secret-value" })).toThrow(
       /^Invalid configuration: JWT_SECRET: expected at least 32 characters$/,
     );
-    expect(loadConfig({ NODE_ENV: "production", JWT_SECRET: "x".repeat(40) }).SEED_DEV_DATA).toBe(false);
+    expect(() => loadConfig({ NODE_ENV: "production", JWT_SECRET: "x".repeat(40) })).toThrow(
+      /^Invalid configuration: SECRETS_KEY: required when NODE_ENV=production$/,
+    );
+    expect(() => loadConfig({ SECRETS_KEY: "c2hvcnQ=" })).toThrow(
+      /^Invalid configuration: SECRETS_KEY: expected base64 of 32 random bytes$/,
+    );
+    const production = loadConfig({
+      NODE_ENV: "production",
+      JWT_SECRET: "x".repeat(40),
+      SECRETS_KEY: Buffer.alloc(32, 7).toString("base64"),
+    });
+    expect(production.SEED_DEV_DATA).toBe(false);
   });
 
   it("treats empty variables as unset", () => {
