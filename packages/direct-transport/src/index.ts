@@ -57,3 +57,4 @@ export {
 } from "./inbound/smtp-listener.js";
 export { credentialsFromPkcs12 } from "./trust/pkcs12.js";
 export { DnsCertSource, CERT_TYPE, certRdata, type DnsCertSourceOptions } from "./discovery/dns-cert.js";
+export { LdapCertSource, type LdapCertSourceOptions } from "./discovery/ldap-cert.js";

@@ -7,9 +7,11 @@ import {
   certRdata,
   ConfiguredCertificates,
   DnsCertSource,
+  LdapCertSource,
   type CertificateSource,
 } from "../src/index.js";
 import { TestDnsServer } from "./helpers/dns-server.js";
+import { TestLdapServer } from "./helpers/ldap-server.js";
 import { daysAgo, TestPki, type TestIdentity } from "./helpers/pki.js";
 
 let pki: TestPki;
@@ -22,6 +24,8 @@ let httpPort: number;
 const bigCerts: TestIdentity[] = [];
 let urlCert: TestIdentity;
 let expiredCert: TestIdentity;
+let ldap: TestLdapServer;
+let daveCert: TestIdentity;
 
 beforeAll(async () => {
   pki = new TestPki();
@@ -52,10 +56,16 @@ beforeAll(async () => {
     { rdata: certRdata(CERT_TYPE.IPKIX, Buffer.from(`http://127.0.0.1:${httpPort}/url.cer`)), ttl: 60 },
   ]);
   dns.records.set("old.b.example", [pkix(expiredCert.certificate)]);
+  daveCert = await pki.issue("dave", ca, { emails: ["dave@d.example"] });
+  ldap = new TestLdapServer("dc=d,dc=example");
+  await ldap.start();
+  ldap.entries.set("dave@d.example", [daveCert.certificate.raw]);
+  dns.srv.set("_ldap._tcp.d.example", { target: "127.0.0.1", port: ldap.port });
 });
 
 afterAll(async () => {
   await dns?.stop();
+  await ldap?.stop();
   await new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
 });
 
@@ -125,5 +135,22 @@ describe("DNS CERT discovery against a DNS server on loopback", () => {
   it("a DNS server that does not answer is an error, not an empty answer", async () => {
     const silent = new DnsCertSource({ server: { host: "127.0.0.1", port: 9 }, timeoutMs: 200 });
     await expect(silent.find("x@nowhere.example")).rejects.toThrow();
+  });
+});
+
+describe("LDAP discovery", () => {
+  const ldapSource = () => new LdapCertSource({ dnsServer: { host: "127.0.0.1", port: dns.port }, timeoutMs: 2000 });
+
+  it("finds the directory by _ldap._tcp SRV and reads userCertificate;binary for mail=", async () => {
+    const discovery = new CertificateDiscovery([new ConfiguredCertificates(), source(), ldapSource()]);
+    const dave = await discovery.discover("dave@d.example");
+    expect(dave.source).toBe("ldap");
+    expect(dave.certificates.map((c) => c.raw)).toEqual([daveCert.certificate.raw]);
+    expect(ldap.searches).toContain("dave@d.example");
+  });
+
+  it("a domain without a directory or records has no certificate", async () => {
+    const discovery = new CertificateDiscovery([source(), ldapSource()]);
+    await expect(discovery.discover("erin@e.example")).rejects.toMatchObject({ code: "no-certificate" });
   });
 });

@@ -1,5 +1,5 @@
 import { createSocket, type Socket } from "node:dgram";
-import { createServer, type Server } from "node:net";
+import { createServer, type Server, type Socket as TcpSocket } from "node:net";
 import * as dnsPacket from "dns-packet";
 
 /**
@@ -8,6 +8,7 @@ import * as dnsPacket from "dns-packet";
  */
 export class TestDnsServer {
   readonly records = new Map<string, { rdata: Buffer; ttl: number }[]>();
+  readonly srv = new Map<string, { target: string; port: number }>();
   readonly log: { name: string; transport: "udp" | "tcp" }[] = [];
   port = 0;
   private udp?: Socket;
@@ -44,7 +45,7 @@ export class TestDnsServer {
     await new Promise<void>((resolve) => (this.tcp ? this.tcp.close(() => resolve()) : resolve()));
   }
 
-  private serveTcp(socket: import("node:net").Socket): void {
+  private serveTcp(socket: TcpSocket): void {
     let buffer = Buffer.alloc(0);
     socket.on("data", (chunk: Buffer) => {
       buffer = Buffer.concat([buffer, chunk]);
@@ -63,6 +64,25 @@ export class TestDnsServer {
     const query = dnsPacket.decode(message);
     const question = query.questions![0]!;
     this.log.push({ name: question.name, transport });
+    if (question.type === "SRV") {
+      const srv = this.srv.get(question.name.toLowerCase());
+      return dnsPacket.encode({
+        type: "response",
+        id: query.id,
+        flags: dnsPacket.AUTHORITATIVE_ANSWER | (srv ? 0 : 3),
+        questions: query.questions,
+        answers: srv
+          ? [
+              {
+                type: "SRV",
+                name: question.name,
+                ttl: 60,
+                data: { priority: 0, weight: 0, port: srv.port, target: srv.target },
+              },
+            ]
+          : [],
+      });
+    }
     const found = this.records.get(question.name.toLowerCase());
     const answers: dnsPacket.Answer[] = (found ?? []).map((r) => ({
       type: "CERT",
