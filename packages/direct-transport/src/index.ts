@@ -37,6 +37,7 @@ export {
   type OpenOptions,
   type OpenedMessage,
   type SmtpEnvelope,
+  type VerifiedContent,
 } from "./smime/open.js";
 export { parseEntity, splitMultipart, parseContentType, addressesIn, type MimeEntity } from "./mime/entity.js";
 export {
@@ -58,3 +59,4 @@ export {
 export { credentialsFromPkcs12 } from "./trust/pkcs12.js";
 export { DnsCertSource, CERT_TYPE, certRdata, type DnsCertSourceOptions } from "./discovery/dns-cert.js";
 export { LdapCertSource, type LdapCertSourceOptions } from "./discovery/ldap-cert.js";
+export { issueCertificate, type CertificateRequest } from "./trust/certificate-issuer.js";
