@@ -54,6 +54,23 @@ const settings = z.object({
   /** How long an accepted message may wait before the sweep suspects its job was lost. */
   SWEEP_GRACE_MS: integer(0, 3_600_000).default(30_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Bearer token of the operator, who creates organizations (`/operator/*`); unset turns those routes off. */
+  OPERATOR_TOKEN: z.string().min(32, "expected at least 32 characters").optional(),
+  /** The API's public base URL; the `aud` of JWT client assertions must be `<this>/v2/auth/token`. */
+  PUBLIC_BASE_URL: z
+    .string()
+    .refine((value) => /^https?:\/\/[^/]+$/.test(value.replace(/\/$/, "")), {
+      message: "expected http(s)://host[:port] without a path",
+    })
+    .transform((value) => value.replace(/\/$/, ""))
+    .optional(),
+  /** Lifetime of access tokens issued at /v2/auth/token. */
+  OAUTH_TOKEN_TTL_SECONDS: integer(60, 3_600).default(300),
+  /** How long a source's fetched JWKS is trusted before it is fetched again (an unknown kid refetches sooner). */
+  JWKS_CACHE_SECONDS: integer(0, 86_400).default(300),
+  /** Requests a source may make per window, across every API replica (counted in Redis). */
+  RATE_LIMIT_REQUESTS: integer(1, 10_000_000).default(10_000),
+  RATE_LIMIT_WINDOW_SECONDS: integer(1, 86_400).default(300),
 });
 
 export const configSchema = settings
@@ -85,7 +102,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const issue = parsed.error.issues[0]!;
   const variable = String(issue.path[0] ?? "configuration");
   const shown =
-    variable === "JWT_SECRET" || variable === "SECRETS_KEY" || variable.endsWith("_URL")
+    variable === "JWT_SECRET" ||
+    variable === "SECRETS_KEY" ||
+    variable === "OPERATOR_TOKEN" ||
+    variable.endsWith("_URL")
       ? ""
       : ` (got "${env[variable] ?? ""}")`;
   throw new ConfigError(`Invalid configuration: ${variable}: ${issue.message}${shown}`);
