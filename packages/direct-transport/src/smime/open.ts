@@ -69,6 +69,11 @@ export async function openMessage(raw: Buffer, options: OpenOptions): Promise<Op
     contentEncryption,
   } = decryptEnvelopedData(decodeBody(outer), options.credentials);
   const signedEntity = parseEntity(decrypted);
+  if (headerValue(signedEntity, "Content-Type") === undefined) {
+    // A wrong content key can, rarely, pass the CBC padding check and yield noise: report it like any other
+    // decryption failure, so the error type never depends on what the key unwrap produced.
+    throw new DirectSecurityError("decryption-failed", "the message could not be decrypted");
+  }
   const verified = verifySignedEntity(signedEntity);
   const inner = parseEntity(verified.content);
   const innerType = parseContentType(headerValue(inner, "Content-Type"));
@@ -77,11 +82,7 @@ export async function openMessage(raw: Buffer, options: OpenOptions): Promise<Op
   const original =
     innerType.mediaType === "message/rfc822"
       ? decodeBody(inner)
-      : Buffer.concat([
-          outer.rawHeaders.length ? stripMimeHeaders(outer) : Buffer.alloc(0),
-          Buffer.from("\r\n"),
-          verified.content,
-        ]);
+      : Buffer.concat([stripMimeHeaders(outer), Buffer.from("\r\n"), verified.content]);
   const originalEntity = parseEntity(original);
   const sender = addressesIn(headerValue(originalEntity, "From"))[0];
   if (!sender) throw new DirectSecurityError("malformed", "the protected message has no From address");
@@ -91,30 +92,39 @@ export async function openMessage(raw: Buffer, options: OpenOptions): Promise<Op
   ];
   if (options.envelope) checkRouting(options.envelope, sender, recipients, outer);
   const localRecipients = options.envelope?.to.map((a) => a.toLowerCase()) ?? recipients;
-  let signerPath: X509Certificate[] = [];
-  for (const local of localRecipients) {
-    signerPath = await validateCertificatePath({
-      leaf: verified.signer,
-      intermediates: verified.certificates,
-      anchors: options.trust.anchorsFor(local),
-      purpose: "signing",
-      policy: options.policy,
-    });
-  }
-  if (localRecipients.length === 0)
+  if (localRecipients.length === 0) {
     throw new DirectSecurityError("not-for-us", "no local recipient to decide trust for");
-  checkSenderBinding(verified.signer, sender);
-  return {
-    original,
-    headers: originalEntity.headers,
-    sender,
-    recipients,
-    signer: verified.signer,
-    signerPath,
-    algorithms: { keyTransport, contentEncryption, digest: verified.digest },
-  };
+  }
+  // Agents may sign with several certificates (address- and domain-bound): one that passes every check suffices.
+  let firstError: unknown;
+  for (const candidate of verified.signers) {
+    try {
+      let signerPath: X509Certificate[] = [];
+      for (const local of localRecipients) {
+        signerPath = await validateCertificatePath({
+          leaf: candidate.signer,
+          intermediates: verified.certificates,
+          anchors: options.trust.anchorsFor(local),
+          purpose: "signing",
+          policy: options.policy,
+        });
+      }
+      checkSenderBinding(candidate.signer, sender);
+      return {
+        original,
+        headers: originalEntity.headers,
+        sender,
+        recipients,
+        signer: candidate.signer,
+        signerPath,
+        algorithms: { keyTransport, contentEncryption, digest: candidate.digest },
+      };
+    } catch (error) {
+      firstError ??= error;
+    }
+  }
+  throw firstError;
 }
-
 function isPkcs7Mime(mediaType: string): boolean {
   return mediaType === "application/pkcs7-mime" || mediaType === "application/x-pkcs7-mime";
 }
@@ -233,12 +243,13 @@ function keyTransportOf(algorithm: pkijs.AlgorithmIdentifier): KeyTransport {
   throw new DirectSecurityError("weak-algorithm", `unsupported key transport ${algorithm.algorithmId}`);
 }
 
-interface VerifiedContent {
+export interface VerifiedContent {
   /** The signed content, byte for byte. */
   content: Buffer;
-  signer: X509Certificate;
+  /** Signers whose signature verifies over the content (at least one). Trust is decided by the caller. */
+  signers: { signer: X509Certificate; digest: string }[];
+  /** Every certificate the SignedData carries (candidate intermediates). */
   certificates: X509Certificate[];
-  digest: string;
 }
 
 /**
@@ -284,8 +295,25 @@ function verifySignedData(der: Buffer, detachedContent: Buffer | undefined): Ver
   const certificates = (signedData.certificates ?? [])
     .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)
     .map((c) => ({ pkijs: c, node: new X509Certificate(Buffer.from(c.toSchema().toBER())) }));
-  const signerInfo = signedData.signerInfos[0];
-  if (!signerInfo) throw new DirectSecurityError("not-signed", "SignedData has no signer");
+  if (signedData.signerInfos.length === 0) throw new DirectSecurityError("not-signed", "SignedData has no signer");
+  const signers: VerifiedContent["signers"] = [];
+  let firstError: unknown;
+  for (const signerInfo of signedData.signerInfos) {
+    try {
+      signers.push(verifySignerInfo(signerInfo, certificates, content));
+    } catch (error) {
+      firstError ??= error;
+    }
+  }
+  if (signers.length === 0) throw firstError;
+  return { content, signers, certificates: certificates.map((c) => c.node) };
+}
+
+function verifySignerInfo(
+  signerInfo: pkijs.SignerInfo,
+  certificates: { pkijs: pkijs.Certificate; node: X509Certificate }[],
+  content: Buffer,
+): { signer: X509Certificate; digest: string } {
   const signer = certificates.find((c) => signerMatches(signerInfo.sid, c.pkijs, c.node));
   if (!signer) throw new DirectSecurityError("untrusted-anchor", "the signer certificate is not in the message");
 
@@ -342,7 +370,7 @@ function verifySignedData(der: Buffer, detachedContent: Buffer | undefined): Ver
     valid = false;
   }
   if (!valid) throw new DirectSecurityError("tampered", "the signature does not verify");
-  return { content, signer: signer.node, certificates: certificates.map((c) => c.node), digest };
+  return { signer: signer.node, digest };
 }
 
 function signerMatches(sid: unknown, certificate: pkijs.Certificate, node: X509Certificate): boolean {
