@@ -5,6 +5,8 @@ import { optionalBoolean, optionalDateTime, optionalNumber, optionalText } from 
 /** Redox ClinicalSummary `Medications`. Every field nullable, as Redox sends it; unknown fields pass through. */
 export const medicationsEntrySchema = z.looseObject({
   Prescription: optionalBoolean,
+  /** Not in Redox's schema: a C-CDA `negationInd="true"` entry (the patient does not have / did not get this). */
+  IsNegativeIndicator: optionalBoolean,
   FreeTextSig: optionalText,
   Dose: quantitySchema.nullish(),
   Rate: quantitySchema.nullish(),

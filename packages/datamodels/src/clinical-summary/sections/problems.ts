@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { codeSchema, commentSchema } from "../../common.js";
-import { optionalDateTime, optionalText } from "../../primitives.js";
+import { optionalBoolean, optionalDateTime, optionalText } from "../../primitives.js";
 
 /** Redox ClinicalSummary `Problems`. Every field nullable, as Redox sends it; unknown fields pass through. */
 export const problemsEntrySchema = codeSchema.extend({
+  /** Not in Redox's schema: a C-CDA `negationInd="true"` entry (the patient does not have / did not get this). */
+  IsNegativeIndicator: optionalBoolean,
   StartDate: optionalDateTime,
   EndDate: optionalDateTime,
   Category: codeSchema.nullish(),
