@@ -1,7 +1,10 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import * as pkijs from "pkijs";
 import {
+  decryptEnvelopedData,
+  envelopeContent,
   openMessage,
   parseEntity,
   sealMessage,
@@ -258,4 +261,138 @@ describe("refusals, each with its reason", () => {
 it("writes nothing outside its temp folder", () => {
   writeFileSync(path.join(pki.dir, "marker"), "");
   expect(pki.dir).toMatch(/conduit-pki-/);
+});
+
+describe("other shapes real agents send", () => {
+  const envelope = { from: "alice@a.example", to: ["bob@b.example"] };
+
+  it("opaque signed-data (smime-type=signed-data) inside the envelope", async () => {
+    const original = await originalMessage("alice@a.example", ["bob@b.example"]);
+    const wrapped = Buffer.concat([Buffer.from("Content-Type: message/rfc822\r\n\r\n"), original]);
+    const signed = await openssl(
+      ["cms", "-sign", "-nodetach", "-binary", "-signer", alice.files.cert, "-inkey", alice.files.key, "-md", "sha256"],
+      wrapped,
+    );
+    expect(signed.toString()).toMatch(/smime-type="?signed-data/);
+    const sealed = await openssl(
+      [
+        "cms",
+        "-encrypt",
+        "-binary",
+        "-aes256",
+        "-recip",
+        bob.files.cert,
+        "-from",
+        "alice@a.example",
+        "-to",
+        "bob@b.example",
+      ],
+      signed,
+    );
+    const opened = await openMessage(sealed, { credentials: [bob], trust, envelope });
+    expect(opened.original.equals(original)).toBe(true);
+  });
+
+  it("a signed body without the message/rfc822 wrapper: the outer headers complete the original", async () => {
+    const body = Buffer.from("Content-Type: text/plain\r\n\r\nHello Bob\r\n");
+    const signed = await openssl(
+      ["cms", "-sign", "-binary", "-signer", alice.files.cert, "-inkey", alice.files.key, "-md", "sha256"],
+      body,
+    );
+    const sealed = await openssl(
+      [
+        "cms",
+        "-encrypt",
+        "-binary",
+        "-aes128",
+        "-recip",
+        bob.files.cert,
+        "-from",
+        "alice@a.example",
+        "-to",
+        "bob@b.example",
+        "-subject",
+        "hi",
+      ],
+      signed,
+    );
+    const opened = await openMessage(sealed, { credentials: [bob], trust, envelope });
+    expect(opened.sender).toBe("alice@a.example");
+    expect(opened.original.toString()).toMatch(
+      /^To: bob@b.example\r\nFrom: alice@a.example\r\nSubject: hi\r\nContent-Type: text\/plain\r\n\r\nHello Bob/,
+    );
+  });
+
+  it("several signers: an untrusted one does not spoil a trusted one", async () => {
+    const rogueCa = await pki.ca("Another Rogue CA");
+    const impostor = await pki.issue("alice", rogueCa, { emails: ["alice@a.example"] });
+    const original = await originalMessage("alice@a.example", ["bob@b.example"]);
+    const wrapped = Buffer.concat([Buffer.from("Content-Type: message/rfc822\r\n\r\n"), original]);
+    const signed = await openssl(
+      [
+        "cms",
+        "-sign",
+        "-binary",
+        "-md",
+        "sha256",
+        "-signer",
+        impostor.files.cert,
+        "-inkey",
+        impostor.files.key,
+        "-signer",
+        alice.files.cert,
+        "-inkey",
+        alice.files.key,
+      ],
+      wrapped,
+    );
+    const sealed = await openssl(
+      [
+        "cms",
+        "-encrypt",
+        "-binary",
+        "-aes128",
+        "-recip",
+        bob.files.cert,
+        "-from",
+        "alice@a.example",
+        "-to",
+        "bob@b.example",
+      ],
+      signed,
+    );
+    const opened = await openMessage(sealed, { credentials: [bob], trust, envelope });
+    expect(opened.signer.raw.equals(alice.certificate.raw)).toBe(true);
+  });
+
+  it("a corrupted key-transport block fails exactly like any other decryption failure", async () => {
+    const original = await originalMessage("alice@a.example", ["bob@b.example"]);
+    for (const keyTransport of ["rsa-pkcs1-v1_5", "rsa-oaep-sha256"] as const) {
+      const der = envelopeContent(Buffer.from("Content-Type: text/plain\r\n\r\nx"), [
+        { certificate: bob.certificate, keyTransport },
+      ]);
+      const ktri = pkijs.ContentInfo.fromBER(der);
+      const enveloped = new pkijs.EnvelopedData({ schema: ktri.content });
+      const encryptedKey = Buffer.from(
+        (enveloped.recipientInfos[0]!.value as pkijs.KeyTransRecipientInfo).encryptedKey.valueBlock.valueHexView,
+      );
+      const at = der.indexOf(encryptedKey);
+      const corrupted = Buffer.from(der);
+      corrupted[at + 40] = corrupted[at + 40]! ^ 0x01;
+      const message = Buffer.concat([
+        Buffer.from(
+          "From: alice@a.example\r\nTo: bob@b.example\r\nContent-Type: application/pkcs7-mime; smime-type=enveloped-data\r\n" +
+            "Content-Transfer-Encoding: base64\r\n\r\n",
+        ),
+        Buffer.from(corrupted.toString("base64")),
+      ]);
+      // Whatever the unwrap produced (implicit rejection gives a pseudo-random key), the caller sees one error.
+      await expect(openMessage(message, { credentials: [bob], trust, envelope })).rejects.toMatchObject({
+        code: "decryption-failed",
+        message: "decryption-failed: the message could not be decrypted",
+      });
+      expect(decryptEnvelopedData).toBeTypeOf("function");
+    }
+    expect(original.length).toBeGreaterThan(0);
+  });
 });

@@ -82,7 +82,7 @@ export async function openMessage(raw: Buffer, options: OpenOptions): Promise<Op
   const original =
     innerType.mediaType === "message/rfc822"
       ? decodeBody(inner)
-      : Buffer.concat([stripMimeHeaders(outer), Buffer.from("\r\n"), verified.content]);
+      : Buffer.concat([stripMimeHeaders(outer), verified.content]);
   const originalEntity = parseEntity(original);
   const sender = addressesIn(headerValue(originalEntity, "From"))[0];
   if (!sender) throw new DirectSecurityError("malformed", "the protected message has no From address");
