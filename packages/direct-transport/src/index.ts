@@ -60,3 +60,11 @@ export { credentialsFromPkcs12 } from "./trust/pkcs12.js";
 export { DnsCertSource, CERT_TYPE, certRdata, type DnsCertSourceOptions } from "./discovery/dns-cert.js";
 export { LdapCertSource, type LdapCertSourceOptions } from "./discovery/ldap-cert.js";
 export { issueCertificate, type CertificateRequest } from "./trust/certificate-issuer.js";
+export {
+  DirectAgent,
+  createDirectAgent,
+  createHispTransport,
+  type DirectAgentSettings,
+  type IdentitySettings,
+  type HispSettings,
+} from "./agent.js";

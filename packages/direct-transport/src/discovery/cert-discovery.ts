@@ -23,7 +23,7 @@ export interface DiscoveredCertificates {
 }
 
 export interface CertificateDiscoveryOptions {
-  /** When given, a discovered certificate must chain to an anchor configured for the recipient address or domain. */
+  /** When given, a discovered certificate must chain to an anchor configured for the local (sending) address. */
   trust?: TrustAnchors;
   policy?: ValidationPolicy;
 }
@@ -41,7 +41,12 @@ export class CertificateDiscovery {
     private readonly options: CertificateDiscoveryOptions = {},
   ) {}
 
-  async discover(address: string): Promise<DiscoveredCertificates> {
+  /**
+   * @param address the recipient
+   * @param localAddress the local sender on whose behalf the certificate will be used: its trust anchors decide
+   *   (AS v1.3 §4.2 applies the same anchors outbound and inbound). Defaults to the recipient's own scope.
+   */
+  async discover(address: string, localAddress?: string): Promise<DiscoveredCertificates> {
     const lower = address.toLowerCase();
     for (const source of this.sources) {
       const found = (await source.find(lower)).filter((certificate) => certificateBindsAddress(certificate, lower));
@@ -50,7 +55,7 @@ export class CertificateDiscovery {
       const problems: DirectSecurityError[] = [];
       for (const certificate of found) {
         try {
-          await this.check(certificate, lower);
+          await this.check(certificate, localAddress ?? lower);
           usable.push(certificate);
         } catch (error) {
           if (!(error instanceof DirectSecurityError)) throw error;
@@ -67,7 +72,7 @@ export class CertificateDiscovery {
     throw new DirectSecurityError("no-certificate", `no certificate found for ${lower}`);
   }
 
-  private async check(certificate: X509Certificate, address: string): Promise<void> {
+  private async check(certificate: X509Certificate, trustScope: string): Promise<void> {
     const at = this.options.policy?.at ?? new Date();
     if (at < new Date(certificate.validFrom) || at > new Date(certificate.validTo)) {
       throw new DirectSecurityError(
@@ -79,7 +84,7 @@ export class CertificateDiscovery {
       await validateCertificatePath({
         leaf: certificate,
         intermediates: [],
-        anchors: this.options.trust.anchorsFor(address),
+        anchors: this.options.trust.anchorsFor(trustScope),
         purpose: "encryption",
         policy: this.options.policy,
       });

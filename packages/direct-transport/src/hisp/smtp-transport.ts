@@ -72,7 +72,7 @@ export class SmtpTransport implements HispTransport {
     const signer = this.options.credentials.signerFor(message.from);
     const recipients: SealRecipient[] = [];
     for (const address of message.to) {
-      const found = await this.options.discovery.discover(address);
+      const found = await this.options.discovery.discover(address, message.from);
       const keyTransport =
         typeof this.options.keyTransport === "function"
           ? this.options.keyTransport(address)
