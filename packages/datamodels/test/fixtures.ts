@@ -7,3 +7,7 @@ export const fixturesDir = path.resolve(import.meta.dirname, "../../../../shared
 export function readFixtureJson(relativePath: string): unknown {
   return JSON.parse(readFileSync(path.join(fixturesDir, relativePath), "utf8"));
 }
+
+export function readFixtureText(relativePath: string): string {
+  return readFileSync(path.join(fixturesDir, relativePath), "utf8");
+}

@@ -1,4 +1,4 @@
-import { XMLParser } from "fast-xml-parser";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
 
 /**
  * Hardened XML reading for documents that arrive from strangers over Direct. Before the parser sees a byte:
@@ -175,6 +175,11 @@ export function readXml(xml: string, limits: XmlReadLimits = {}): XNode {
     throw new XmlSecurityError(`the document is ${xml.length} bytes; the limit is ${maxSize}`);
   }
   prescan(xml, maxDepth);
+  // The parser itself is lenient (it closes what was left open); a document from a stranger must be well-formed.
+  const validity = XMLValidator.validate(xml);
+  if (validity !== true) {
+    throw new XmlSyntaxError(`not well-formed XML: ${validity.err.msg} (line ${validity.err.line})`);
+  }
   let raw: RawNode[];
   try {
     raw = parser.parse(xml) as RawNode[];

@@ -6,7 +6,7 @@ import { compact, readInterval, readTime, type ReadContext } from "../read-conte
 import type { RenderContext } from "../render-context.js";
 import { attr, child, childrenNamed, path, type XNode } from "../xml-reader.js";
 import { el } from "../xml-writer.js";
-import { displayOf, sectionStatements, SectionBuilder, textRef, type RenderedSection } from "./shared.js";
+import { displayOf, flattenedStatements, SectionBuilder, textRef, type RenderedSection } from "./shared.js";
 
 const verifierTemplate = { root: "2.16.840.1.113883.10.20.1.58" };
 
@@ -95,7 +95,7 @@ function person(node: XNode | undefined) {
 
 export function parseAdvanceDirectives(section: XNode, context: ReadContext): AdvanceDirectivesEntry[] {
   const out: AdvanceDirectivesEntry[] = [];
-  for (const statement of sectionStatements(section)) {
+  for (const statement of flattenedStatements(section)) {
     if (statement.name !== "observation") {
       context.warn(`Advance directives: a ${statement.name} entry was skipped`);
       continue;

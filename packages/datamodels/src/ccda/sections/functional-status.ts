@@ -4,7 +4,7 @@ import { compact, type ReadContext } from "../read-context.js";
 import type { RenderContext } from "../render-context.js";
 import { hasTemplate, type XNode } from "../xml-reader.js";
 import { parseResultObservation, resultObservation } from "./results.js";
-import { displayOf, sectionStatements, SectionBuilder, type RenderedSection } from "./shared.js";
+import { displayOf, flattenedStatements, SectionBuilder, type RenderedSection } from "./shared.js";
 import { parseSupply, supplyActivity } from "./medical-equipment.js";
 
 type Section = NonNullable<FunctionalStatusSection>;
@@ -45,7 +45,7 @@ export function renderFunctionalStatus(status: Section, context: RenderContext):
 export function parseFunctionalStatus(section: XNode, context: ReadContext): Section {
   const observations: NonNullable<Section["Observations"]> = [];
   const supplies: NonNullable<Section["Supplies"]> = [];
-  for (const statement of sectionStatements(section)) {
+  for (const statement of flattenedStatements(section)) {
     if (statement.name === "supply" || hasTemplate(statement, templates.nonMedicinalSupplyActivity.root)) {
       const supply = parseSupply(statement, context);
       supplies.push(compact({ ...(supply.Product ?? {}), Status: supply.Status, DateTime: supply.StartDate }));

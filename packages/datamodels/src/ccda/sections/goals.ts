@@ -11,7 +11,7 @@ import {
   displayOf,
   readComments,
   related,
-  sectionStatements,
+  flattenedStatements,
   SectionBuilder,
   textRef,
   type RenderedSection,
@@ -97,7 +97,7 @@ export function renderGoals(goals: readonly GoalsEntry[], context: RenderContext
 }
 
 export function parseGoals(section: XNode, context: ReadContext): GoalsEntry[] {
-  return sectionStatements(section)
+  return flattenedStatements(section)
     .filter(
       (statement) =>
         statement.name === "observation" || (context.warn(`Goals: a ${statement.name} entry was skipped`), false),

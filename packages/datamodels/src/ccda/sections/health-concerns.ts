@@ -1,7 +1,7 @@
 import type { HealthConcernsEntry } from "../../clinical-summary/sections/health-concerns.js";
 import { fixedCode, interval, templateIds } from "../datatypes.js";
 import { oids, templates } from "../oids.js";
-import { compact, readInterval, type ReadContext } from "../read-context.js";
+import { compact, isNegated, readInterval, type ReadContext } from "../read-context.js";
 import type { RenderContext } from "../render-context.js";
 import { actStatus } from "../value-sets.js";
 import { attr, child, hasTemplate, type XNode } from "../xml-reader.js";
@@ -70,7 +70,15 @@ export function parseHealthConcerns(section: XNode, context: ReadContext): Healt
       related(statement).find((item) => hasTemplate(item, templates.problemObservation.root)) ??
       (statement.name === "observation" ? statement : undefined);
     if (!observation) {
-      context.warn("Health concerns: an entry without a concern observation was skipped");
+      // "No known health concerns" is a negated concern act with nothing inside: kept, as a negation.
+      if (isNegated(statement)) {
+        out.push({
+          ...(context.code(child(statement, "code")) ?? {}),
+          IsNegativeIndicator: true,
+        } as HealthConcernsEntry);
+      } else {
+        context.warn("Health concerns: an entry without a concern observation was skipped");
+      }
       continue;
     }
     const problem = parseProblemObservation(observation, context);

@@ -12,7 +12,7 @@ import {
   commentActivities,
   displayOf,
   readComments,
-  sectionStatements,
+  flattenedStatements,
   SectionBuilder,
   textRef,
   type RenderedSection,
@@ -102,7 +102,7 @@ export function renderMedicalEquipment(
 
 export function parseMedicalEquipment(section: XNode, context: ReadContext): MedicalEquipmentEntry[] {
   const out: MedicalEquipmentEntry[] = [];
-  for (const statement of sectionStatements(section)) {
+  for (const statement of flattenedStatements(section)) {
     if (statement.name !== "supply") {
       // Devices are also recorded as procedures (a pacemaker implanted); the procedure is what the model can hold.
       const code = context.code(child(statement, "code"));

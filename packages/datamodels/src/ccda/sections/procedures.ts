@@ -11,7 +11,7 @@ import {
   commentActivities,
   displayOf,
   readComments,
-  sectionStatements,
+  flattenedStatements,
   SectionBuilder,
   textRef,
   type RenderedSection,
@@ -76,7 +76,7 @@ export function renderProcedures(procedures: NonNullable<ProceduresSection>, con
 
 export function parseProcedures(section: XNode, context: ReadContext): NonNullable<ProceduresSection> {
   const out: Record<string, Performed[]> = { Procedures: [], Observations: [], Services: [] };
-  for (const statement of sectionStatements(section)) {
+  for (const statement of flattenedStatements(section)) {
     const kind =
       kinds.find((item) => hasTemplate(statement, item.template.root)) ??
       kinds.find((item) => item.element === statement.name);

@@ -57,7 +57,7 @@ export function observationValue(observation: Partial<ResultObservation>, refere
 
 export function readObservationValue(observation: XNode, context: ReadContext): Partial<ResultObservation> {
   const value = child(observation, "value");
-  if (!value) return {};
+  if (!value || attr(value, "nullFlavor")) return {};
   const xsiType = (attr(value, "xsi:type") ?? "").replace(/^.*:/, "");
   const valueType = valueTypeByXsiType[xsiType];
   if (xsiType === "PQ" || xsiType === "INT" || xsiType === "REAL") {

@@ -107,3 +107,17 @@ export function relatedWithTemplate(statement: XNode | undefined, root: string):
 export function textRef(rowId: string): XmlChild {
   return el("text", {}, el("reference", { value: `#${rowId}` }));
 }
+
+/**
+ * Statements with organizers opened up: C-CDA groups some entries in organizers (Advance Directive Organizer 4.108,
+ * Functional Status Organizer 4.66, Medical Equipment Organizer 4.135) where the model keeps a flat list.
+ */
+export function flattenedStatements(section: XNode): XNode[] {
+  return sectionStatements(section).flatMap((statement) =>
+    statement.name === "organizer"
+      ? childrenNamed(statement, "component")
+          .map((component) => clinicalStatement(component))
+          .filter((item): item is XNode => !!item)
+      : [statement],
+  );
+}
