@@ -4,7 +4,8 @@ import { z } from "zod";
 const claimsSchema = z.object({
   sub: z.string(),
   org: z.string(),
-  kind: z.literal("source"),
+  /** `source`: an app sending messages; `admin`: an organization's administrator (the configuration API). */
+  kind: z.enum(["source", "admin"]),
 });
 
 export type AccessClaims = z.infer<typeof claimsSchema>;

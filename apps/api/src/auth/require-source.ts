@@ -16,6 +16,7 @@ export function requireSource(jwtSecret: string): RequestHandler {
     if (!match) return next(ApiError.unauthorized());
     const claims = verifyAccessToken(match[1]!, jwtSecret);
     if (!claims) return next(ApiError.unauthorized("Authorization: the access token is invalid or expired"));
+    if (claims.kind !== "source") return next(ApiError.unauthorized("Authorization: expected a source's access token"));
     req.auth = claims;
     next();
   };
