@@ -84,8 +84,8 @@ async function opensslSeal(
   options: {
     signer: TestIdentity;
     recipient: TestIdentity;
-    keyTransport: "oaep" | "pkcs1";
-    cipher: "-aes128" | "-aes256" | "-des3";
+    keyTransport: "oaep" | "oaep-sha1" | "pkcs1";
+    cipher: "-aes128" | "-aes192" | "-aes256" | "-des3";
     md?: string;
     tamper?: boolean;
     from?: string;
@@ -110,7 +110,9 @@ async function opensslSeal(
   const keyopt =
     options.keyTransport === "oaep"
       ? ["-keyopt", "rsa_padding_mode:oaep", "-keyopt", "rsa_oaep_md:sha256", "-keyopt", "rsa_mgf1_md:sha256"]
-      : [];
+      : options.keyTransport === "oaep-sha1"
+        ? ["-keyopt", "rsa_padding_mode:oaep"]
+        : [];
   return openssl(
     [
       "cms",
@@ -135,6 +137,7 @@ describe("what openssl cms seals, Conduit opens", () => {
     ["oaep", "-aes256", "rsa-oaep-sha256", "aes-256-cbc"],
     ["pkcs1", "-aes128", "rsa-pkcs1-v1_5", "aes-128-cbc"],
     ["pkcs1", "-aes256", "rsa-pkcs1-v1_5", "aes-256-cbc"],
+    ["oaep-sha1", "-aes192", "rsa-oaep-sha1", "aes-192-cbc"],
   ] as const)("%s %s: opens, verifies, unwraps the original", async (kt, cipher, expectedKt, expectedCipher) => {
     const original = await originalMessage("alice@a.example", ["bob@b.example"]);
     const sealed = await opensslSeal(original, { signer: alice, recipient: bob, keyTransport: kt, cipher });
