@@ -8,3 +8,4 @@ export * from "./errors.js";
 export * from "./registry.js";
 export { renderClinicalSummaryCda, type RenderOptions } from "./ccda/render-document.js";
 export { toHl7Time } from "./ccda/hl7-time.js";
+export { parseCcda, CcdaParseError, type ParsedCcda, type ParseCcdaOptions } from "./ccda/parse-document.js";

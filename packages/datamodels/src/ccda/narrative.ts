@@ -262,7 +262,8 @@ export function narrativeMarkup(text: XNode | undefined, idPrefix = ""): string 
 }
 
 function markup(node: XNode | string, idPrefix: string): string {
-  if (typeof node === "string") return escape(node);
+  // Indentation between elements is layout, not text.
+  if (typeof node === "string") return /^\s*\n\s*$/.test(node) ? "" : escape(node);
   if (node.attributes.ID?.startsWith(generatedIdPrefix)) return "";
   const attributes = Object.entries(node.attributes)
     .map(([key, value]) => {
