@@ -68,3 +68,25 @@ export {
   type IdentitySettings,
   type HispSettings,
 } from "./agent.js";
+export {
+  buildMdn,
+  requestsFinalDelivery,
+  mdnReturnAddress,
+  FINAL_DESTINATION_DELIVERY,
+  type MdnInput,
+  type MdnDisposition,
+  type ReceivedDisposition,
+} from "./notifications/mdn.js";
+export {
+  parseNotification,
+  isNotification,
+  type ParsedNotification,
+  type ParsedMdn,
+  type ParsedDsn,
+  type DsnRecipient,
+  type DsnAction,
+} from "./notifications/parse-notification.js";
+export { readXdm, type XdmDocument, type XdmPackage, type XdmLimits } from "./xdm/read-xdm.js";
+export { XdmError, isXdmError, type XdmErrorCode } from "./xdm/errors.js";
+export type { XdmDocumentEntry, XdmMetadata, XdmSubmissionSet, XdsAuthor, XdsCode } from "./xdm/metadata.js";
+export type { XdmSubmissionSetContent } from "./xdm/read-xdm.js";
