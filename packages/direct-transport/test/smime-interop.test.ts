@@ -326,6 +326,33 @@ describe("other shapes real agents send", () => {
     );
   });
 
+  it("signer and recipient identified by subjectKeyIdentifier (-keyid)", async () => {
+    const original = await originalMessage("alice@a.example", ["bob@b.example"]);
+    const wrapped = Buffer.concat([Buffer.from("Content-Type: message/rfc822\r\n\r\n"), original]);
+    const signed = await openssl(
+      ["cms", "-sign", "-binary", "-keyid", "-signer", alice.files.cert, "-inkey", alice.files.key, "-md", "sha256"],
+      wrapped,
+    );
+    const sealed = await openssl(
+      [
+        "cms",
+        "-encrypt",
+        "-binary",
+        "-keyid",
+        "-aes128",
+        "-recip",
+        bob.files.cert,
+        "-from",
+        "alice@a.example",
+        "-to",
+        "bob@b.example",
+      ],
+      signed,
+    );
+    const opened = await openMessage(sealed, { credentials: [bob], trust, envelope });
+    expect(opened.original.equals(original)).toBe(true);
+  });
+
   it("several signers: an untrusted one does not spoil a trusted one", async () => {
     const rogueCa = await pki.ca("Another Rogue CA");
     const impostor = await pki.issue("alice", rogueCa, { emails: ["alice@a.example"] });

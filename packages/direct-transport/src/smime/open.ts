@@ -377,9 +377,8 @@ function signerMatches(sid: unknown, certificate: pkijs.Certificate, node: X509C
   if (sid instanceof pkijs.IssuerAndSerialNumber) {
     return certificate.serialNumber.isEqual(sid.serialNumber) && certificate.issuer.isEqual(sid.issuer);
   }
-  if (sid instanceof asn1js.OctetString || (sid as { valueBlock?: unknown })?.valueBlock) {
-    const ski = certificateFacts(node).subjectKeyIdentifier;
-    return !!ski && ski.equals(Buffer.from((sid as asn1js.OctetString).valueBlock.valueHexView));
-  }
-  return false;
+  // RFC 5652 §5.3: sid [0] SubjectKeyIdentifier; pkijs keeps it as the raw context-tagged block.
+  const ski = certificateFacts(node).subjectKeyIdentifier;
+  const block = sid as { valueBlock?: { valueHexView?: Uint8Array } };
+  return !!ski && !!block.valueBlock?.valueHexView && ski.equals(Buffer.from(block.valueBlock.valueHexView));
 }
