@@ -205,6 +205,29 @@ describe("reading notifications leniently", () => {
     expect(parseNotification(Buffer.from([0xff, 0x00, 0x0d]))).toBeUndefined();
   });
 
+  it("does not take a clinical message that carries a forwarded MDN for a notification", () => {
+    const raw = Buffer.from(
+      [
+        "From: a@b.example",
+        'Content-Type: multipart/mixed; boundary="m"',
+        "",
+        "--m",
+        "Content-Type: text/plain",
+        "",
+        "See the notification below.",
+        "--m",
+        "Content-Type: message/disposition-notification",
+        "",
+        "Final-Recipient: rfc822; bob@clinic.example",
+        "Disposition: automatic-action/MDN-sent-automatically; processed",
+        "--m--",
+        "",
+      ].join("\r\n"),
+    );
+    expect(parseNotification(raw)).toBeUndefined();
+    expect(isNotification(raw)).toBe(false);
+  });
+
   it("still calls a report a notification when its disposition cannot be read", () => {
     const raw = Buffer.from(
       "Content-Type: multipart/report; report-type=disposition-notification; boundary=q\r\n\r\n--q\r\n\r\nhi\r\n--q--\r\n",

@@ -300,6 +300,10 @@ describe("readXdm refuses hostile archives", () => {
     expect((await refusal(readXdm(many, { maxTotalBytes: 1_000_000 }))).code).toBe("too-large");
     expect((await refusal(readXdm(many, { maxEntries: 10 }))).code).toBe("too-many-entries");
     expect((await refusal(readXdm(many, { maxArchiveBytes: 1000 }))).code).toBe("too-large");
+    const directories = buildZip(
+      Array.from({ length: 30 }, (_, i) => ({ name: `IHE_XDM/D${i}/`, data: Buffer.alloc(0), method: 0 })),
+    );
+    expect((await refusal(readXdm(directories, { maxEntries: 10 }))).code).toBe("too-many-entries");
   });
 
   it.each([

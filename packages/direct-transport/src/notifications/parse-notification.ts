@@ -129,7 +129,8 @@ function parseAt(raw: Buffer, depth: number): ParsedNotification | undefined {
   if (top.mediaType === "message/rfc822") return parseAt(top.entity.body, depth + 1);
 
   let parts: Part[];
-  if (top.mediaType === "multipart/report" || (top.mediaType.startsWith("multipart/") && top.params["boundary"])) {
+  // Only multipart/report: a report part inside multipart/mixed is an attachment (a forwarded MDN), not a notification.
+  if (top.mediaType === "multipart/report") {
     const boundary = top.params["boundary"];
     if (!boundary) return undefined;
     parts = lenientParts(top.entity.body, boundary).map(toPart);
@@ -142,7 +143,6 @@ function parseAt(raw: Buffer, depth: number): ParsedNotification | undefined {
   const reportType = top.params["report-type"]?.toLowerCase();
   const mdnPart = parts.find((p) => MDN_TYPES.has(p.mediaType));
   const dsnPart = parts.find((p) => DSN_TYPES.has(p.mediaType));
-  if (top.mediaType !== "multipart/report" && !mdnPart && !dsnPart) return undefined;
 
   const envelope = {
     from: normaliseAddress(headerValue(top.entity, "From")),

@@ -82,9 +82,11 @@ async function listEntries(zip: yauzl.ZipFile, limit: ZipLimits): Promise<{ entr
   const entries: { entry: yauzl.Entry; path: string }[] = [];
   const seen = new Set<string>();
   let declaredTotal = 0;
+  let count = 0;
   try {
     for await (const entry of zip.eachEntry()) {
-      if (entries.length >= limit.maxEntries) {
+      // Directories count too: the central directory may declare fewer entries than it holds.
+      if (++count > limit.maxEntries) {
         throw new XdmError("too-many-entries", `more than ${limit.maxEntries} entries`);
       }
       const path = entryName(entry);
