@@ -7,6 +7,7 @@ import { requireAdmin } from "./auth/require-admin.js";
 import { directoryRouter } from "./directory/directory-router.js";
 import { recipientByNpi } from "./directory/recipient-npi.js";
 import { rateLimit } from "./http/rate-limit.js";
+import { embeddedFileLimit } from "./http/size-limit.js";
 import { requireSource } from "./auth/require-source.js";
 import type { AppContext } from "./context.js";
 import { errorHandler, notFoundHandler } from "./http/error-handler.js";
@@ -37,7 +38,7 @@ export function createApp(ctx: AppContext): Express {
   app.use("/webhooks", webhookRouter(ctx));
   app.use(requireSource(ctx.jwtSecret));
   app.use(rateLimit(ctx));
-  app.use("/endpoint", recipientByNpi(ctx));
+  app.use("/endpoint", embeddedFileLimit, recipientByNpi(ctx));
   app.use("/messages", auditMessageReads(ctx));
   app.use("/endpoint", endpointRouter(ctx));
   app.use("/messages", messageRouter(ctx));
