@@ -19,6 +19,8 @@ interface ZipEntrySpec {
   /** Lie about the inflated size. */
   declaredSize?: number;
   crc?: number;
+  /** Write no data: point the central directory at the local header of this earlier entry (overlapping entries). */
+  pointTo?: number;
 }
 
 /** A minimal ZIP writer, so tests can build archives no well-behaved tool would write. */
@@ -26,12 +28,14 @@ function buildZip(entries: ZipEntrySpec[]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
+  const written: { offset: number; body: Buffer; crc: number; size: number }[] = [];
   for (const entry of entries) {
     const name = typeof entry.name === "string" ? Buffer.from(entry.name, "utf8") : entry.name;
     const method = entry.method ?? 8;
-    const body = method === 8 ? deflateRawSync(entry.data) : entry.data;
-    const crc = entry.crc ?? crc32(entry.data);
-    const size = entry.declaredSize ?? entry.data.length;
+    const target = entry.pointTo === undefined ? undefined : written[entry.pointTo]!;
+    const body = target?.body ?? (method === 8 ? deflateRawSync(entry.data) : entry.data);
+    const crc = target?.crc ?? entry.crc ?? crc32(entry.data);
+    const size = target?.size ?? entry.declaredSize ?? entry.data.length;
     const flags = (entry.flags ?? 0) | 0x800;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
@@ -54,9 +58,11 @@ function buildZip(entries: ZipEntrySpec[]): Buffer {
     central.writeUInt32LE(body.length, 20);
     central.writeUInt32LE(size, 24);
     central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, body);
+    central.writeUInt32LE(target?.offset ?? offset, 42);
     centrals.push(central, name);
+    written.push({ offset: target?.offset ?? offset, body, crc, size });
+    if (target) continue;
+    locals.push(local, name, body);
     offset += local.length + name.length + body.length;
   }
   const directory = Buffer.concat(centrals);
@@ -304,6 +310,18 @@ describe("readXdm refuses hostile archives", () => {
       Array.from({ length: 30 }, (_, i) => ({ name: `IHE_XDM/D${i}/`, data: Buffer.alloc(0), method: 0 })),
     );
     expect((await refusal(readXdm(directories, { maxEntries: 10 }))).code).toBe("too-many-entries");
+  });
+
+  it("refuses entries that share their data (an overlapping zip bomb)", async () => {
+    const zip = buildZip([
+      metadata,
+      { name: "IHE_XDM/SUBSET01/A.XML", data: Buffer.alloc(500_000, 1) },
+      { name: "IHE_XDM/SUBSET01/B.XML", data: Buffer.alloc(0), pointTo: 1 },
+      { name: "IHE_XDM/SUBSET01/C.XML", data: Buffer.alloc(0), pointTo: 1 },
+    ]);
+    const error = await refusal(readXdm(zip));
+    expect(error.code).toBe("corrupt");
+    expect(error.message).toMatch(/overlap/);
   });
 
   it.each([

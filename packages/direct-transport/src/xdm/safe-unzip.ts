@@ -113,7 +113,27 @@ async function listEntries(zip: yauzl.ZipFile, limit: ZipLimits): Promise<{ entr
     if (error instanceof XdmError) throw error;
     throw new XdmError("corrupt", `unreadable central directory (${(error as Error).message})`, { cause: error });
   }
+  refuseOverlaps(entries);
   return entries;
+}
+
+/**
+ * Entries whose data overlap let a small archive inflate the same compressed bytes many times over (the
+ * "non-recursive zip bomb"); in a well-formed archive every entry's local header and data stand apart.
+ */
+function refuseOverlaps(entries: { entry: yauzl.Entry; path: string }[]): void {
+  const LOCAL_HEADER_BYTES = 30;
+  const byOffset = [...entries].sort(
+    (a, b) => a.entry.relativeOffsetOfLocalHeader - b.entry.relativeOffsetOfLocalHeader,
+  );
+  for (let i = 1; i < byOffset.length; i++) {
+    const previous = byOffset[i - 1]!.entry;
+    const end =
+      previous.relativeOffsetOfLocalHeader + LOCAL_HEADER_BYTES + previous.fileNameLength + previous.compressedSize;
+    if (byOffset[i]!.entry.relativeOffsetOfLocalHeader < end) {
+      throw new XdmError("corrupt", `entries ${byOffset[i - 1]!.path} and ${byOffset[i]!.path} overlap`);
+    }
+  }
 }
 
 function checkDeclaredSize(entry: yauzl.Entry, path: string, limit: ZipLimits): void {
