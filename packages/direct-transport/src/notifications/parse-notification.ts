@@ -151,7 +151,7 @@ function parseAt(raw: Buffer, depth: number): ParsedNotification | undefined {
     text: humanText(parts, depth),
   };
 
-  if (mdnPart && (reportType !== "delivery-status" || !dsnPart)) return readMdn(top, mdnPart, envelope);
+  if (mdnPart && (reportType !== "delivery-status" || !dsnPart)) return readMdn(mdnPart, envelope);
   if (dsnPart || reportType === "delivery-status") return readDsn(top, parts, dsnPart, envelope);
   return undefined;
 }
@@ -163,7 +163,7 @@ interface Envelope {
   text: string | undefined;
 }
 
-function readMdn(top: Part, report: Part, envelope: Envelope): ParsedMdn | undefined {
+function readMdn(report: Part, envelope: Envelope): ParsedMdn | undefined {
   const fields = fieldGroups(partText(report)).flat();
   const disposition = parseDisposition(field(fields, "Disposition"));
   if (!disposition) return undefined;
