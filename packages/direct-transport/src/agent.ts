@@ -13,6 +13,7 @@ import { sealMessage, type ContentEncryption } from "./smime/seal.js";
 import { loadCertificates } from "./trust/certificates.js";
 import { credentialsFromPem, CredentialStore } from "./trust/credentials.js";
 import { credentialsFromPkcs12 } from "./trust/pkcs12.js";
+import { CrlRevocation } from "./trust/revocation.js";
 import { TrustAnchors } from "./trust/trust-anchors.js";
 import type { ValidationPolicy } from "./trust/validate-certificate.js";
 
@@ -36,6 +37,8 @@ export interface DirectAgentSettings {
     /** LDAP lookup; on by default. `false` turns it off. */
     ldap?: LdapCertSourceOptions | false;
   };
+  /** Revocation by CRL for signers and recipients: CRLs given here, and/or fetched from distribution points. */
+  revocation?: { crls?: (Buffer | string)[]; fetchFromDistributionPoints?: boolean; failClosed?: boolean };
   policy?: ValidationPolicy;
 }
 
@@ -97,8 +100,24 @@ export async function createDirectAgent(settings: DirectAgentSettings): Promise<
   const sources: CertificateSource[] = [configured];
   if (settings.discovery?.dns !== false) sources.push(new DnsCertSource(settings.discovery?.dns || {}));
   if (settings.discovery?.ldap !== false) sources.push(new LdapCertSource(settings.discovery?.ldap || {}));
-  const discovery = new CertificateDiscovery(sources, { trust, policy: settings.policy });
-  return new DirectAgent(credentials, trust, discovery, settings.policy);
+  const policy: ValidationPolicy = { ...settings.policy };
+  if (settings.revocation && !policy.isRevoked) {
+    const revocation = new CrlRevocation(
+      settings.revocation.fetchFromDistributionPoints ? { fetchCrl: fetchOverHttp } : {},
+    );
+    for (const crl of settings.revocation.crls ?? []) revocation.addCrl(crl);
+    if (settings.revocation.failClosed) revocation.requireCrl();
+    policy.isRevoked = revocation.isRevoked;
+  }
+  const discovery = new CertificateDiscovery(sources, { trust, policy });
+  return new DirectAgent(credentials, trust, discovery, policy);
+}
+
+async function fetchOverHttp(url: string): Promise<Buffer> {
+  if (!/^https?:/i.test(url)) throw new Error(`unsupported CRL location ${url}`);
+  const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
+  return Buffer.from(await response.arrayBuffer());
 }
 
 /** How a destination is reached, as configured per destination. */

