@@ -253,6 +253,13 @@ describe("refusals, each with its reason", () => {
     const sealed = await conduitSeal(alice);
     expect((await refusal(sealed, { from: "eve@a.example", to: ["bob@b.example"] })).code).toBe("routing-mismatch");
     expect((await refusal(sealed, { from: "alice@a.example", to: ["dave@b.example"] })).code).toBe("routing-mismatch");
+    // A null reverse-path (DSNs) has no sender to compare; the recipients still must match.
+    const dsnLike = await openMessage(sealed, {
+      credentials: [bob],
+      trust,
+      envelope: { from: "", to: ["bob@b.example"] },
+    });
+    expect(dsnLike.sender).toBe("alice@a.example");
   });
 
   it("a message that is not encrypted", async () => {

@@ -90,7 +90,11 @@ export async function openMessage(raw: Buffer, options: OpenOptions): Promise<Op
     ...addressesIn(headerValue(originalEntity, "To")),
     ...addressesIn(headerValue(originalEntity, "Cc")),
   ];
-  if (options.envelope) checkRouting(options.envelope, sender, recipients, outer);
+  if (options.envelope) {
+    // A protected Bcc (rarely kept inside) also legitimately routes the message.
+    const routable = [...recipients, ...addressesIn(headerValue(originalEntity, "Bcc"))];
+    checkRouting(options.envelope, sender, routable, outer);
+  }
   const localRecipients = options.envelope?.to.map((a) => a.toLowerCase()) ?? recipients;
   if (localRecipients.length === 0) {
     throw new DirectSecurityError("not-for-us", "no local recipient to decide trust for");
@@ -139,7 +143,9 @@ function stripMimeHeaders(entity: MimeEntity): Buffer {
  * SMTP envelope and the unprotected outer headers must agree with them, or the message was re-routed in transit.
  */
 function checkRouting(envelope: SmtpEnvelope, sender: string, recipients: string[], outer: MimeEntity): void {
-  if (envelope.from.toLowerCase() !== sender) {
+  // RFC 5321 §4.5.5: a null reverse-path (MAIL FROM:<>) is what delivery status notifications use; there is no
+  // sender to compare then, and the signature's binding to the protected From still holds.
+  if (envelope.from !== "" && envelope.from.toLowerCase() !== sender) {
     throw new DirectSecurityError(
       "routing-mismatch",
       `SMTP MAIL FROM ${envelope.from} differs from the protected From ${sender}`,
@@ -149,7 +155,7 @@ function checkRouting(envelope: SmtpEnvelope, sender: string, recipients: string
     if (!recipients.includes(recipient.toLowerCase())) {
       throw new DirectSecurityError(
         "routing-mismatch",
-        `SMTP RCPT TO ${recipient} is not among the protected To/Cc recipients`,
+        `SMTP RCPT TO ${recipient} is not among the protected To/Cc/Bcc recipients`,
       );
     }
   }
