@@ -22,3 +22,4 @@ export { toHl7Time, fromHl7Time } from "./ccda/hl7-time.js";
 export { sectionDefinitions, documentTypes, type SectionDefinition, type DocumentType } from "./ccda/section-codes.js";
 export { codeSystems, codeSystemOid, codeSystemName } from "./ccda/code-systems.js";
 export { buildOpenApiDocument, redoxErrorSchema, redoxResponseSchema } from "./openapi.js";
+export { clinicalSummaryToFhirBundle, fhirDateTime, type FhirBundleOptions } from "./fhir/bundle.js";

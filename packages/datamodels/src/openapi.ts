@@ -5,12 +5,9 @@ import { mediaDeleteEventSchema, mediaNewSchema, mediaReplaceEventSchema } from 
 /** Redox's error entry, `Meta.Errors[]`. */
 export const redoxErrorSchema = z.object({
   ID: z.number().int(),
-  Text: z
-    .string()
-    .meta({
-      description:
-        "The failing path and what was expected, e.g. `Header.Patient.Demographics.DOB: expected a date ...`",
-    }),
+  Text: z.string().meta({
+    description: "The failing path and what was expected, e.g. `Header.Patient.Demographics.DOB: expected a date ...`",
+  }),
   Type: z.enum(["message", "auth", "system"]),
   Module: z.enum(["Request", "Send", "Auth", "Server"]),
 });
