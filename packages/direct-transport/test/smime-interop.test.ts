@@ -6,6 +6,7 @@ import {
   decryptEnvelopedData,
   envelopeContent,
   openMessage,
+  signEntity,
   parseEntity,
   sealMessage,
   TrustAnchors,
@@ -332,6 +333,28 @@ describe("other shapes real agents send", () => {
       /^To: bob@b.example\r\nFrom: alice@a.example\r\nSubject: hi\r\nContent-Type: text\/plain\r\n\r\nHello Bob/,
     );
   });
+
+  it.each(["sha-256", "sha256", '"sha-256"'])(
+    "micalg=%s is accepted (the SignerInfo's digest is what counts)",
+    async (micalg) => {
+      const original = await originalMessage("alice@a.example", ["bob@b.example"]);
+      const wrapped = Buffer.concat([Buffer.from("Content-Type: message/rfc822\r\n\r\n"), original]);
+      const signed = Buffer.from(
+        signEntity(wrapped, alice).toString("latin1").replace("micalg=sha-256", `micalg=${micalg}`),
+        "latin1",
+      );
+      const der = envelopeContent(signed, [{ certificate: bob.certificate }]);
+      const sealed = Buffer.from(
+        "From: alice@a.example\r\nTo: bob@b.example\r\nMIME-Version: 1.0\r\n" +
+          'Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name="smime.p7m"\r\n' +
+          "Content-Transfer-Encoding: base64\r\n\r\n" +
+          der.toString("base64").replace(/.{76}/g, "$&\r\n") +
+          "\r\n",
+      );
+      const opened = await openMessage(sealed, { credentials: [bob], trust, envelope });
+      expect(opened.original.equals(original)).toBe(true);
+    },
+  );
 
   it("signer and recipient identified by subjectKeyIdentifier (-keyid)", async () => {
     const original = await originalMessage("alice@a.example", ["bob@b.example"]);
