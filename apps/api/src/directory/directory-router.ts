@@ -63,6 +63,7 @@ export function directoryRouter(ctx: AppContext): Router {
     const body = parseBody(directoryImport, req.body);
     const started = Date.now();
     const parsed = await parseDirectory(body.format, body.data, body.mapping);
+    const parsedAt = Date.now();
     const counts = await importDirectory(ctx.db, admin.org, body.list, parsed.rows);
     const report = {
       list: body.list,
@@ -72,6 +73,9 @@ export function directoryRouter(ctx: AppContext): Router {
       ...counts,
       errorCount: parsed.errors.length,
       errors: parsed.errors.slice(0, MAX_REPORTED_ERRORS),
+      /** Time spent reading the file, writing the database, and both. */
+      parseMs: parsedAt - started,
+      writeMs: Date.now() - parsedAt,
       ms: Date.now() - started,
     };
     await recordAudit(ctx, {

@@ -28,7 +28,7 @@ function canonical(details: unknown): string {
  * Replaces one list of an organization's directory with the rows of a new import, in place: rows already there (same
  * NPI and address) are updated when their other columns changed, new ones added, and those no longer in the list
  * removed. One transaction, serialized per list by an advisory lock, so two imports of one list cannot interleave.
- * Written in bulk (createMany, one UPDATE from unnest, deleteMany): 10,000 rows take seconds, not minutes.
+ * Written in bulk (INSERT and UPDATE from unnest, one statement per 5,000 rows): 10,000 rows take seconds.
  */
 export async function importDirectory(
   db: Database,
@@ -68,17 +68,18 @@ export async function importDirectory(
       const added = [...wanted].filter(([key]) => !seen.has(key)).map(([, row]) => row);
 
       for (const part of chunks(added)) {
-        await tx.directoryEntry.createMany({
-          data: part.map((row) => ({
-            orgId,
-            list,
-            npi: row.npi,
-            directAddress: row.directAddress,
-            name: row.name,
-            organizationName: row.organizationName,
-            details: row.details,
-          })),
-        });
+        const npis = part.map((row) => row.npi);
+        const addresses = part.map((row) => row.directAddress);
+        const names = part.map((row) => row.name);
+        const organizations = part.map((row) => row.organizationName);
+        const details = part.map((row) => JSON.stringify(row.details));
+        await tx.$executeRaw`
+          INSERT INTO directory_entries
+                 (id, org_id, list, npi, direct_address, name, organization_name, details, created_at, updated_at)
+          SELECT gen_random_uuid(), ${orgId}::uuid, ${list}, u.npi, u.direct_address, u.name, u.organization_name,
+                 u.details::jsonb, now(), now()
+            FROM unnest(${npis}::text[], ${addresses}::text[], ${names}::text[], ${organizations}::text[], ${details}::text[])
+                 AS u(npi, direct_address, name, organization_name, details)`;
       }
       for (const part of chunks(changed)) {
         const ids = part.map((c) => c.id);
