@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseCcda, CcdaParseError } from "../src/ccda/parse-document.js";
+import { renderClinicalSummaryCda } from "../src/ccda/render-document.js";
 import { readFixtureText } from "./fixtures.js";
+import { schemaErrors } from "./xmllint.js";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -177,4 +179,18 @@ describe("C-CDA documents parse into a PatientPush", () => {
     expect(() => parseCcda("<html><body/></html>")).toThrow(CcdaParseError);
     expect(() => parseCcda("<ClinicalDocument><unclosed></ClinicalDocument>")).toThrow(/not well-formed/);
   });
+});
+
+describe("C-CDA -> ClinicalSummary -> C-CDA", () => {
+  it.each(["CCD.xml", "Referral_Note.xml", "Discharge_Summary.xml", "CCD Parent Document Replace (C-CDAR2.1).xml"])(
+    "%s, read and written again, validates against CDA_SDTC.xsd",
+    (name) => {
+      const { payload } = parseCcda(readFixtureText(`ccda/${name}`));
+      expect(
+        schemaErrors(
+          renderClinicalSummaryCda(payload, { fallbackDocumentId: "x", custodianName: "Conduit Test Clinic" }),
+        ),
+      ).toEqual([]);
+    },
+  );
 });

@@ -156,3 +156,39 @@ describe("mutated payloads fail with the exact path", () => {
     ]);
   });
 });
+
+describe("tolerant where real senders vary", () => {
+  const patientPush = () => clone(clinicalSummarySamples[1]!);
+
+  it.each(["M", "F", "Male", "Female", "Unknown"])("Sex %s", (sex) => {
+    const body = patientPush();
+    (((body.Header as Json).Patient as Json).Demographics as Json).Sex = sex;
+    expect(parseRedoxRequest(body).ok).toBe(true);
+  });
+
+  it.each(["2012-08-06T04:00:00.000Z", "2012-08-06", "20120806", "201208061015-0500", null])("DOB %s", (dob) => {
+    const body = patientPush();
+    (((body.Header as Json).Patient as Json).Demographics as Json).DOB = dob;
+    expect(parseRedoxRequest(body).ok).toBe(true);
+  });
+
+  it("an NPI whose check digit is wrong, as in Redox's own samples", () => {
+    const body = patientPush();
+    ((body.Header as Json).PCP as Json) = { ID: "4356789876", IDType: "NPI", FirstName: "Pat", LastName: "Granite" };
+    expect(parseRedoxRequest(body).ok).toBe(true);
+  });
+
+  it("numbers sent as strings, and as numbers", () => {
+    const body = patientPush();
+    ((body.Medications as Json[])[0] as Json).Dose = { Quantity: 4, Units: "mg" };
+    expect(parseRedoxRequest(body).ok).toBe(true);
+    ((body.Medications as Json[])[0] as Json).Dose = { Quantity: "four", Units: "mg" };
+    expect(errorTexts(parseRedoxRequest(body))).toEqual(["Medications[0].Dose.Quantity: expected a number"]);
+  });
+
+  it("a file over the size limit is refused by size", () => {
+    const body = withRealFile(mediaSamples[0]!);
+    (body.Media as Json).FileContents = "JVBERi0x" + "A".repeat(14 * 1024 * 1024);
+    expect(errorTexts(parseRedoxRequest(body))).toEqual(["Media.FileContents: the file is larger than 10 MB"]);
+  });
+});
