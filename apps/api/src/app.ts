@@ -3,7 +3,7 @@ import { configRouter } from "./admin/config-router.js";
 import { operatorRouter } from "./admin/operator-router.js";
 import { auditMessageReads } from "./audit/audit-log.js";
 import { oauthRouter } from "./auth/oauth-router.js";
-import { requireAdmin } from "./auth/require-admin.js";
+import { requireAdmin, requireSourceOrAdmin } from "./auth/require-admin.js";
 import { directoryRouter } from "./directory/directory-router.js";
 import { recipientByNpi } from "./directory/recipient-npi.js";
 import { rateLimit } from "./http/rate-limit.js";
@@ -36,12 +36,12 @@ export function createApp(ctx: AppContext): Express {
   app.use("/config", requireAdmin(ctx), configRouter(ctx));
   app.use("/directory", directoryRouter(ctx));
   app.use("/webhooks", webhookRouter(ctx));
+  // Message status is for the organization's apps and for its administrators (support staff, the dashboard).
+  app.use("/messages", requireSourceOrAdmin(ctx), rateLimit(ctx), auditMessageReads(ctx), messageRouter(ctx));
   app.use(requireSource(ctx.jwtSecret));
   app.use(rateLimit(ctx));
   app.use("/endpoint", embeddedFileLimit, recipientByNpi(ctx));
-  app.use("/messages", auditMessageReads(ctx));
   app.use("/endpoint", endpointRouter(ctx));
-  app.use("/messages", messageRouter(ctx));
   app.use(notFoundHandler);
   app.use(errorHandler(ctx.logger));
   return app;

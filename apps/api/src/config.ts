@@ -53,6 +53,25 @@ const settings = z.object({
   SWEEP_INTERVAL_MS: integer(100, 3_600_000).default(15_000),
   /** How long an accepted message may wait before the sweep suspects its job was lost. */
   SWEEP_GRACE_MS: integer(0, 3_600_000).default(30_000),
+  /** How long after sending a recipient may stay without its final notification before it is `timed_out`. */
+  NOTIFICATION_TIMEOUT_MS: integer(1_000, 30 * 86_400_000).default(3_600_000),
+  WEBHOOK_TIMEOUT_MS: integer(100, 120_000).default(10_000),
+  WEBHOOK_BACKOFF_MS: integer(10, 3_600_000).default(10_000),
+  /** How long a failing webhook delivery is retried before it is dead-lettered. */
+  WEBHOOK_RETRY_WINDOW_MS: integer(1_000, 30 * 86_400_000).default(86_400_000),
+  WEBHOOK_CONCURRENCY: integer(1, 1_000).default(50),
+  /** Inbound Direct over SMTP. Port 25 in production (behind a TCP load balancer); 2525 needs no privileges. */
+  INBOUND_SMTP_PORT: integer(0, 65535).default(2525),
+  INBOUND_SMTP_HOST: z.string().min(1).default("127.0.0.1"),
+  INBOUND_MAX_BYTES: integer(1_024, 200 * 1024 * 1024).default(25 * 1024 * 1024),
+  /** Refuse SMTP clients that do not STARTTLS (DirectTrust requires TLS between HISPs). */
+  INBOUND_REQUIRE_TLS: booleanSetting.default(true),
+  /** STARTTLS certificate and key (PEM files) of the inbound listener; a development certificate is made otherwise. */
+  INBOUND_TLS_CERT_FILE: z.string().optional(),
+  INBOUND_TLS_KEY_FILE: z.string().optional(),
+  /** The development Direct domain `npm start` receives for, with a certificate from the development PKI. */
+  DEV_DIRECT_DOMAIN: z.string().default("direct.conduit.localhost"),
+  INBOUND_CONCURRENCY: integer(1, 500).default(10),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Bearer token of the operator, who creates organizations (`/operator/*`); unset turns those routes off. */
   OPERATOR_TOKEN: z.string().min(32, "expected at least 32 characters").optional(),

@@ -201,7 +201,9 @@ describe("access tokens", () => {
   it("gives an administrator a token for the configuration API that does not open the source routes", async () => {
     const org = await createOrganization(baseUrl, operatorToken, "Admin Org");
     expect((await org.admin.request("GET", "/config/sources")).status).toBe(200);
-    expect(await tokenWorks(org.admin.token!)).toBe(401);
+    // Administrators read message status (support, the dashboard) but cannot send as an app.
+    expect((await org.admin.request("POST", "/endpoint", { Meta: {} })).status).toBe(401);
+    expect(await tokenWorks(org.admin.token!)).toBe(404);
     const wrong = await postForm(baseUrl, "/v2/auth/token", {
       grant_type: "client_credentials",
       client_id: org.clientId,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configSchema } from "../src/config.js";
+import type { Config } from "../src/config.js";
 import { initConduit } from "../src/lifecycle.js";
 import { ApiClient } from "./support/http.js";
 import { createTestEnv, type TestEnv } from "./support/test-env.js";
@@ -28,11 +28,11 @@ describe("GET /health", () => {
 
   it("answers 503 naming PostgreSQL when it cannot be reached, and POST /endpoint answers 503, not 2xx", async () => {
     // Port 1 on loopback: nothing listens there, so every connection is refused at once.
-    const config = configSchema.parse({
+    const config: Config = {
       ...env.config,
       DATABASE_URL: "postgresql://postgres@127.0.0.1:1/conduit",
-      SEED_DEV_DATA: "false",
-    });
+      SEED_DEV_DATA: false,
+    };
     const conduit = await initConduit(config, { api: true, worker: false, migrate: false });
     try {
       const api = new ApiClient(`http://127.0.0.1:${conduit.port}`);

@@ -25,7 +25,7 @@ const transports = new Map<string, ScriptedTransport>();
 
 beforeAll(async () => {
   env = await createTestEnv({ SEND_ATTEMPTS: "3", SEND_BACKOFF_MS: "20" });
-  const registry = new TransportRegistry(env.config).register("scripted", (settings) =>
+  const registry = new TransportRegistry(env.config).register("scripted", ({ settings }) =>
     transports.get((settings as { name: string }).name)!,
   );
   conduit = await initConduit(env.config, { api: true, worker: true, migrate: false }, { transports: registry });

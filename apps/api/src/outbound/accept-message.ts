@@ -14,6 +14,14 @@ export interface AcceptedSource {
   orgId: string;
 }
 
+/**
+ * Whether the original asks the receiver for a dispatched MDN after final delivery (X-DIRECT-FINAL-DESTINATION-
+ * DELIVERY). On by default: without it a sender can learn only that a HISP processed the message, not that it arrived.
+ */
+export function wantsFinalDelivery(settings: unknown): boolean {
+  return (settings as { requestFinalDelivery?: unknown } | null)?.requestFinalDelivery !== false;
+}
+
 function domainOf(address: string): string {
   return address.slice(address.lastIndexOf("@") + 1).toLowerCase();
 }
@@ -78,11 +86,21 @@ export async function acceptMessage(
       rfcMessageId: `<${id}@${domainOf(destination.directAddressFrom)}>`,
       transmissionId: meta.Transmission?.ID != null ? String(meta.Transmission.ID) : null,
       attemptId: randomUUID(),
+      finalDeliveryRequested: wantsFinalDelivery(byDestination.get(destinationId)!.settings),
     };
   });
 
   await ctx.db.$transaction([
     ctx.db.message.createMany({ data: rows }),
+    ctx.db.messageRecipient.createMany({
+      data: rows.flatMap((row) =>
+        row.directTo.map((address) => ({
+          messageId: row.id,
+          address: address.toLowerCase(),
+          status: "queued" as const,
+        })),
+      ),
+    }),
     ctx.db.messageEvent.createMany({
       data: rows.map((row) => ({
         messageId: row.id,

@@ -2,6 +2,7 @@ import { Router } from "express";
 import { authOf } from "../auth/require-source.js";
 import type { AppContext } from "../context.js";
 import { ApiError } from "../http/api-error.js";
+import { presentDelivery } from "./webhook-routes.js";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -15,7 +16,11 @@ export function messageRouter(ctx: AppContext): Router {
     if (!uuidPattern.test(id)) throw notFound();
     const message = await ctx.db.message.findFirst({
       where: { id, orgId: auth.org },
-      include: { events: { orderBy: { id: "asc" } } },
+      include: {
+        events: { orderBy: { id: "asc" } },
+        recipients: { orderBy: { address: "asc" } },
+        deliveries: { orderBy: { createdAt: "asc" } },
+      },
     });
     if (!message) throw notFound();
     res.json({
@@ -33,6 +38,17 @@ export function messageRouter(ctx: AppContext): Router {
       createdAt: message.createdAt,
       updatedAt: message.updatedAt,
       sentAt: message.sentAt,
+      quarantineReason: message.quarantineReason,
+      finalDeliveryRequested: message.finalDeliveryRequested,
+      recipients: message.recipients.map((recipient) => ({
+        address: recipient.address,
+        status: recipient.status,
+        final: !!recipient.finalAt,
+        finalAt: recipient.finalAt,
+        remoteReply: recipient.remoteReply,
+        detail: recipient.detail,
+      })),
+      webhookDeliveries: message.deliveries.map(presentDelivery),
       timeline: message.events.map((event) => ({ type: event.type, at: event.createdAt, detail: event.detail })),
     });
   });

@@ -2,18 +2,71 @@ import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bu
 import type { Redis } from "ioredis";
 import { composeOriginalMessage, type SendResult } from "@conduit/direct-transport";
 import type { Config } from "../config.js";
+import type { SecretBox } from "../crypto/secret-box.js";
+import { notificationDataModel } from "../notifications/notification-model.js";
 import type { Database } from "../db/prisma.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { TransportRegistry } from "../hisp/transport-registry.js";
 import type { Logger } from "../logger.js";
 import { renderOutbound } from "../outbound/render-outbound.js";
+import { applyRecipientEvent } from "../notifications/recipient-state.js";
 import { outboundQueueName, type OutboundJobData } from "../queues/outbound-queue.js";
 
 export interface OutboundWorkerDeps {
   config: Config;
   db: Database;
   logger: Logger;
+  secrets: SecretBox;
   transports: TransportRegistry;
+}
+
+interface PreparedOriginal {
+  raw: Buffer;
+  summary: Prisma.InputJsonObject;
+}
+
+/**
+ * The original RFC 5322 message to hand to the adapter: rendered from the data model, or, for a delivery
+ * notification, the MDN built when it was queued.
+ */
+async function prepareOriginal(message: {
+  id: string;
+  dataModel: string;
+  eventType: string;
+  payload: unknown;
+  createdAt: Date;
+  directFrom: string;
+  directTo: string[];
+  rfcMessageId: string;
+  finalDeliveryRequested: boolean;
+  organization: { name: string };
+}): Promise<PreparedOriginal> {
+  if (message.dataModel === notificationDataModel) {
+    const raw = Buffer.from((message.payload as { raw: string }).raw, "base64");
+    return { raw, summary: { notification: message.eventType, bytes: raw.length } };
+  }
+  const rendered = renderOutbound(message, message.organization.name);
+  const raw = await composeOriginalMessage({
+    from: message.directFrom,
+    to: message.directTo,
+    subject: rendered.subject,
+    messageId: message.rfcMessageId,
+    date: message.createdAt,
+    text: rendered.text,
+    attachments: rendered.attachments,
+    requestFinalDeliveryNotification: message.finalDeliveryRequested,
+  });
+  return {
+    raw,
+    summary: {
+      attachments: rendered.attachments.map((a) => ({
+        filename: a.filename,
+        contentType: a.contentType,
+        bytes: a.content.length,
+      })),
+      bytes: raw.length,
+    },
+  };
 }
 
 async function addEvent(db: Database, messageId: string, type: string, detail: Prisma.InputJsonValue) {
@@ -27,8 +80,18 @@ export async function markFailed(db: Database, messageId: string, reason: string
       where: { id: messageId, status: "queued" },
       data: { status: "failed", lastError: reason },
     });
-    if (updated.count === 1)
+    if (updated.count === 1) {
       await tx.messageEvent.create({ data: { messageId, type: "failed", detail: { reason, ...detail } } });
+      await tx.messageRecipient.updateMany({
+        where: { messageId, finalAt: null },
+        data: {
+          status: "failed",
+          detail: reason,
+          remoteReply: (detail.remoteReply as string | null | undefined) ?? null,
+          finalAt: new Date(),
+        },
+      });
+    }
   });
 }
 
@@ -54,27 +117,15 @@ export function outboundProcessor(deps: OutboundWorkerDeps) {
     let raw: Buffer;
     let transport;
     try {
-      const rendered = renderOutbound(message, message.organization.name);
-      raw = await composeOriginalMessage({
-        from: message.directFrom,
-        to: message.directTo,
-        subject: rendered.subject,
-        messageId: message.rfcMessageId,
-        date: message.createdAt,
-        text: rendered.text,
-        attachments: rendered.attachments,
-      });
-      transport = transports.forDestination(message.destination);
-      if (attempt === 1) {
-        await addEvent(db, message.id, "rendered", {
-          attachments: rendered.attachments.map((a) => ({
-            filename: a.filename,
-            contentType: a.contentType,
-            bytes: a.content.length,
-          })),
-          bytes: raw.length,
-        });
-      }
+      const prepared = await prepareOriginal(message);
+      raw = prepared.raw;
+      const destination = message.destination;
+      transport = await transports.forDestination(destination, () =>
+        destination.secretsEncrypted
+          ? (JSON.parse(deps.secrets.open(destination.secretsEncrypted)) as Record<string, string>)
+          : {},
+      );
+      if (attempt === 1) await addEvent(db, message.id, "rendered", prepared.summary);
     } catch (error) {
       await markFailed(db, message.id, `could not prepare the message: ${(error as Error).message}`);
       throw new UnrecoverableError((error as Error).message);
@@ -101,6 +152,9 @@ export function outboundProcessor(deps: OutboundWorkerDeps) {
           data: { status: "sent", sentAt: new Date(), lastError: null },
         });
         if (updated.count === 1) {
+          for (const address of message.directTo) {
+            await applyRecipientEvent(tx, message, address, { kind: "sent", remoteReply: result.remoteReply ?? null });
+          }
           await tx.messageEvent.create({
             data: {
               messageId: message.id,

@@ -1,59 +1,113 @@
+import type { Queue } from "bullmq";
 import type { Config } from "../config.js";
 import type { Database } from "../db/prisma.js";
 import type { Logger } from "../logger.js";
+import { enqueueInbound, type InboundQueue } from "../queues/inbound-queue.js";
 import { enqueueOutbound, type OutboundQueue } from "../queues/outbound-queue.js";
+import { enqueueWebhookDelivery, type WebhookQueue } from "../queues/webhook-queue.js";
 import { markFailed } from "./outbound-worker.js";
+import { timeOutSilentRecipients } from "../notifications/notification-timeout.js";
 
 export interface SweepDeps {
   config: Config;
   db: Database;
   logger: Logger;
   outboundQueue: OutboundQueue;
+  inboundQueue: InboundQueue;
+  webhookQueue: WebhookQueue;
+  /** Told when an outbound message's status changed (status webhooks). */
+  onOutboundStatusChange?: (messageId: string) => Promise<void>;
 }
 
 const pageSize = 500;
 
 /**
- * The transactional-outbox sweep: finds outbound messages still queued after the grace period whose job Redis no
- * longer holds (a crash between commit and queue, a Redis restart that lost its data) and queues them again. A job
- * that BullMQ gave up on while the database update failed is closed as failed here.
- * Returns how many messages it queued again.
+ * Walks rows that should have a job, page by page, and gives each one whose job Redis no longer holds (a crash
+ * between commit and queue, a Redis restart that lost its data) a new one. `onFailedJob` handles a job that BullMQ
+ * gave up on while the database update failed. Returns how many were queued again.
  */
-export async function sweepOutbox(deps: SweepDeps): Promise<number> {
-  const { db, outboundQueue } = deps;
-  const olderThan = new Date(Date.now() - deps.config.SWEEP_GRACE_MS);
+async function requeueOrphans(
+  queue: Queue,
+  findPage: (cursor: string | undefined) => Promise<{ id: string }[]>,
+  enqueue: (id: string) => Promise<void>,
+  onRequeued: (id: string) => Promise<unknown>,
+  onFailedJob?: (id: string, reason: string) => Promise<unknown>,
+): Promise<number> {
   let requeued = 0;
   let cursor: string | undefined;
   for (;;) {
-    const page = await db.message.findMany({
-      where: {
-        direction: "outbound",
-        status: "queued",
-        createdAt: { lte: olderThan },
-        ...(cursor ? { id: { gt: cursor } } : {}),
-      },
-      select: { id: true },
-      orderBy: { id: "asc" },
-      take: pageSize,
-    });
+    const page = await findPage(cursor);
     if (page.length === 0) break;
     cursor = page[page.length - 1]!.id;
-    const jobs = await Promise.all(page.map(({ id }) => outboundQueue.getJob(id)));
+    const jobs = await Promise.all(page.map(({ id }) => queue.getJob(id)));
     for (const [index, job] of jobs.entries()) {
       const id = page[index]!.id;
       if (!job) {
-        await enqueueOutbound(outboundQueue, id);
-        await db.messageEvent.create({
-          data: { messageId: id, type: "requeued", detail: { reason: "no job found in the queue" } },
-        });
+        await enqueue(id);
+        await onRequeued(id);
         requeued += 1;
-      } else if (await job.isFailed()) {
-        await markFailed(db, id, job.failedReason || "the job failed");
+      } else if (onFailedJob && (await job.isFailed())) {
+        await onFailedJob(id, job.failedReason || "the job failed");
       }
     }
     if (page.length < pageSize) break;
   }
-  if (requeued) deps.logger.warn({ requeued }, "outbox sweep queued messages that had no job");
+  return requeued;
+}
+
+/**
+ * The transactional-outbox sweep: outbound messages still queued, inbound messages still received and webhook
+ * deliveries still pending after the grace period get their job back if Redis lost it. It also times out outbound
+ * recipients whose notifications never came. Returns how many jobs it queued again.
+ */
+export async function sweepOutbox(deps: SweepDeps): Promise<number> {
+  const { db } = deps;
+  const olderThan = new Date(Date.now() - deps.config.SWEEP_GRACE_MS);
+  const after = (cursor: string | undefined) => (cursor ? { id: { gt: cursor } } : {});
+  const requeuedEvent = (messageId: string) =>
+    db.messageEvent.create({ data: { messageId, type: "requeued", detail: { reason: "no job found in the queue" } } });
+
+  const outbound = await requeueOrphans(
+    deps.outboundQueue,
+    (cursor) =>
+      db.message.findMany({
+        where: { direction: "outbound", status: "queued", createdAt: { lte: olderThan }, ...after(cursor) },
+        select: { id: true },
+        orderBy: { id: "asc" },
+        take: pageSize,
+      }),
+    (id) => enqueueOutbound(deps.outboundQueue, id),
+    requeuedEvent,
+    (id, reason) => markFailed(db, id, reason),
+  );
+  const inbound = await requeueOrphans(
+    deps.inboundQueue,
+    (cursor) =>
+      db.message.findMany({
+        where: { direction: "inbound", status: "received", createdAt: { lte: olderThan }, ...after(cursor) },
+        select: { id: true },
+        orderBy: { id: "asc" },
+        take: pageSize,
+      }),
+    (id) => enqueueInbound(deps.inboundQueue, id),
+    requeuedEvent,
+  );
+  const webhooks = await requeueOrphans(
+    deps.webhookQueue,
+    (cursor) =>
+      db.webhookDelivery.findMany({
+        where: { status: "pending", createdAt: { lte: olderThan }, ...after(cursor) },
+        select: { id: true },
+        orderBy: { id: "asc" },
+        take: pageSize,
+      }),
+    (id) => enqueueWebhookDelivery(deps.webhookQueue, id),
+    async () => undefined,
+  );
+  const timedOut = await timeOutSilentRecipients(db, deps.config.NOTIFICATION_TIMEOUT_MS);
+  for (const messageId of timedOut) await deps.onOutboundStatusChange?.(messageId);
+  const requeued = outbound + inbound + webhooks;
+  if (requeued) deps.logger.warn({ outbound, inbound, webhooks }, "sweep queued work that had no job");
   return requeued;
 }
 
@@ -66,7 +120,7 @@ export function startOutboxSweep(deps: SweepDeps): { stop(): Promise<void> } {
       stopped
         ? undefined
         : sweepOutbox(deps).catch((error: Error) =>
-            deps.logger.warn({ err: { message: error.message } }, "outbox sweep failed; will retry"),
+            deps.logger.warn({ err: { message: error.message } }, "sweep failed; will retry"),
           ),
     );
   }, deps.config.SWEEP_INTERVAL_MS);
