@@ -12,7 +12,7 @@ export {
   type SealRecipient,
   type ContentEncryption,
 } from "./smime/seal.js";
-export type { KeyTransport } from "./smime/rsa-key-transport.js";
+export type { KeyTransport, OaepHash, ReceivedKeyTransport } from "./smime/rsa-key-transport.js";
 export {
   loadCertificates,
   loadPrivateKey,

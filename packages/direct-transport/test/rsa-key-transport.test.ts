@@ -1,6 +1,6 @@
 import { generateKeyPairSync, publicEncrypt, constants, randomBytes, privateDecrypt } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { unpadPkcs1v15, unwrapContentKey, wrapContentKey } from "../src/smime/rsa-key-transport.js";
+import { decodeOaep, unpadPkcs1v15, unwrapContentKey, wrapContentKey } from "../src/smime/rsa-key-transport.js";
 
 const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
 
@@ -35,5 +35,17 @@ describe("RSA key transport without a padding oracle", () => {
     const broken = Buffer.from(em);
     broken[1] = 0x01;
     expect(unpadPkcs1v15(broken, 24, Buffer.alloc(24, 7))).toEqual(Buffer.alloc(24, 7));
+  });
+
+  it("decodes OAEP in JavaScript exactly as OpenSSL encodes it, and rejects implicitly", () => {
+    const message = randomBytes(32);
+    const ciphertext = publicEncrypt(
+      { key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" },
+      message,
+    );
+    const em = privateDecrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, ciphertext);
+    expect(decodeOaep(em, "sha256", "sha256", 32, Buffer.alloc(32))).toEqual(message);
+    expect(decodeOaep(em, "sha256", "sha1", 32, Buffer.alloc(32, 9))).toEqual(Buffer.alloc(32, 9));
+    expect(decodeOaep(em, "sha256", "sha256", 16, Buffer.alloc(16, 9))).toEqual(Buffer.alloc(16, 9));
   });
 });

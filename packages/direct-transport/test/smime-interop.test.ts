@@ -85,7 +85,7 @@ async function opensslSeal(
   options: {
     signer: TestIdentity;
     recipient: TestIdentity;
-    keyTransport: "oaep" | "oaep-sha1" | "pkcs1";
+    keyTransport: "oaep" | "oaep-sha1" | "oaep-sha256-mgf1-sha1" | "oaep-sha384" | "pkcs1";
     cipher: "-aes128" | "-aes192" | "-aes256" | "-des3";
     md?: string;
     tamper?: boolean;
@@ -113,7 +113,11 @@ async function opensslSeal(
       ? ["-keyopt", "rsa_padding_mode:oaep", "-keyopt", "rsa_oaep_md:sha256", "-keyopt", "rsa_mgf1_md:sha256"]
       : options.keyTransport === "oaep-sha1"
         ? ["-keyopt", "rsa_padding_mode:oaep"]
-        : [];
+        : options.keyTransport === "oaep-sha256-mgf1-sha1"
+          ? ["-keyopt", "rsa_padding_mode:oaep", "-keyopt", "rsa_oaep_md:sha256", "-keyopt", "rsa_mgf1_md:sha1"]
+          : options.keyTransport === "oaep-sha384"
+            ? ["-keyopt", "rsa_padding_mode:oaep", "-keyopt", "rsa_oaep_md:sha384", "-keyopt", "rsa_mgf1_md:sha384"]
+            : [];
   return openssl(
     [
       "cms",
@@ -139,6 +143,8 @@ describe("what openssl cms seals, Conduit opens", () => {
     ["pkcs1", "-aes128", "rsa-pkcs1-v1_5", "aes-128-cbc"],
     ["pkcs1", "-aes256", "rsa-pkcs1-v1_5", "aes-256-cbc"],
     ["oaep-sha1", "-aes192", "rsa-oaep-sha1", "aes-192-cbc"],
+    ["oaep-sha256-mgf1-sha1", "-aes128", "rsa-oaep-sha256-mgf1-sha1", "aes-128-cbc"],
+    ["oaep-sha384", "-aes256", "rsa-oaep-sha384", "aes-256-cbc"],
   ] as const)("%s %s: opens, verifies, unwraps the original", async (kt, cipher, expectedKt, expectedCipher) => {
     const original = await originalMessage("alice@a.example", ["bob@b.example"]);
     const sealed = await opensslSeal(original, { signer: alice, recipient: bob, keyTransport: kt, cipher });

@@ -16,7 +16,7 @@ import { certificateFacts, toPkijsCertificate } from "../trust/certificates.js";
 import type { DirectCredentials } from "../trust/credentials.js";
 import type { TrustAnchors } from "../trust/trust-anchors.js";
 import { checkSenderBinding, validateCertificatePath, type ValidationPolicy } from "../trust/validate-certificate.js";
-import { unwrapContentKey, type KeyTransport } from "./rsa-key-transport.js";
+import { unwrapContentKey, type OaepHash, type ReceivedKeyTransport } from "./rsa-key-transport.js";
 
 export interface SmtpEnvelope {
   /** MAIL FROM */
@@ -50,7 +50,7 @@ export interface OpenedMessage {
   signer: X509Certificate;
   /** Signer path, signer first, anchor last. */
   signerPath: X509Certificate[];
-  algorithms: { keyTransport: KeyTransport; contentEncryption: string; digest: string };
+  algorithms: { keyTransport: ReceivedKeyTransport; contentEncryption: string; digest: string };
 }
 
 /**
@@ -170,7 +170,7 @@ function checkRouting(envelope: SmtpEnvelope, sender: string, recipients: string
 
 interface Decrypted {
   content: Buffer;
-  keyTransport: KeyTransport;
+  keyTransport: ReceivedKeyTransport;
   contentEncryption: string;
 }
 
@@ -194,9 +194,9 @@ export function decryptEnvelopedData(der: Buffer, credentials: DirectCredentials
   if (!match) {
     throw new DirectSecurityError("not-for-us", "the message is not encrypted for any of our certificates");
   }
-  const keyTransport = keyTransportOf(match.info.keyEncryptionAlgorithm);
+  const { name: keyTransport, scheme } = keyTransportOf(match.info.keyEncryptionAlgorithm);
   const encryptedKey = Buffer.from(match.info.encryptedKey.valueBlock.valueHexView);
-  const key = unwrapContentKey(encryptedKey, match.credentials.privateKey, keyTransport, aes.keyLength);
+  const key = unwrapContentKey(encryptedKey, match.credentials.privateKey, scheme, aes.keyLength);
   try {
     const iv = Buffer.from((encryption.algorithmParams as asn1js.OctetString).valueBlock.valueHexView);
     const ciphertext = Buffer.from(envelopedData.encryptedContentInfo.getEncryptedContent());
@@ -232,19 +232,37 @@ function matchesIdentifier(rid: unknown, certificate: X509Certificate): boolean 
   return false;
 }
 
-function keyTransportOf(algorithm: pkijs.AlgorithmIdentifier): KeyTransport {
-  if (algorithm.algorithmId === OID.rsaEncryption) return "rsa-pkcs1-v1_5";
+const OAEP_HASHES: Record<string, OaepHash> = {
+  [OID.sha1]: "sha1",
+  [OID.sha256]: "sha256",
+  [OID.sha384]: "sha384",
+  [OID.sha512]: "sha512",
+};
+
+function keyTransportOf(algorithm: pkijs.AlgorithmIdentifier): {
+  name: ReceivedKeyTransport;
+  scheme: "rsa-pkcs1-v1_5" | { oaep: OaepHash; mgf1: OaepHash };
+} {
+  if (algorithm.algorithmId === OID.rsaEncryption) return { name: "rsa-pkcs1-v1_5", scheme: "rsa-pkcs1-v1_5" };
   if (algorithm.algorithmId === OID.rsaesOaep) {
+    // RFC 4055 §4.1: absent parameters mean SHA-1 and MGF1 with SHA-1.
     const params = algorithm.algorithmParams
       ? new pkijs.RSAESOAEPParams({ schema: algorithm.algorithmParams })
       : new pkijs.RSAESOAEPParams();
-    const hash = params.hashAlgorithm.algorithmId;
-    const mgfHash = params.maskGenAlgorithm.algorithmParams
+    const hashOid = params.hashAlgorithm.algorithmId;
+    const mgfOid = params.maskGenAlgorithm.algorithmParams
       ? new pkijs.AlgorithmIdentifier({ schema: params.maskGenAlgorithm.algorithmParams }).algorithmId
       : OID.sha1;
-    if (hash === OID.sha256 && mgfHash === OID.sha256) return "rsa-oaep-sha256";
-    if (hash === OID.sha1 && mgfHash === OID.sha1) return "rsa-oaep-sha1";
-    throw new DirectSecurityError("weak-algorithm", `unsupported RSA-OAEP parameters (hash ${hash}, MGF1 ${mgfHash})`);
+    const hash = OAEP_HASHES[hashOid];
+    const mgf1 = OAEP_HASHES[mgfOid];
+    if (!hash || !mgf1 || params.maskGenAlgorithm.algorithmId !== OID.mgf1) {
+      throw new DirectSecurityError(
+        "weak-algorithm",
+        `unsupported RSA-OAEP parameters (hash ${hashOid}, MGF ${mgfOid})`,
+      );
+    }
+    const name: ReceivedKeyTransport = hash === mgf1 ? `rsa-oaep-${hash}` : `rsa-oaep-${hash}-mgf1-${mgf1}`;
+    return { name, scheme: { oaep: hash, mgf1 } };
   }
   throw new DirectSecurityError("weak-algorithm", `unsupported key transport ${algorithm.algorithmId}`);
 }

@@ -16,6 +16,14 @@ import { constants, createHash, createHmac, privateDecrypt, publicEncrypt, type 
  */
 export type KeyTransport = "rsa-oaep-sha256" | "rsa-oaep-sha1" | "rsa-pkcs1-v1_5";
 
+export type OaepHash = "sha1" | "sha256" | "sha384" | "sha512";
+
+/**
+ * What a received message used. Besides what Conduit sends, RSA-OAEP with other hashes, and with an MGF1 hash that
+ * differs from the label hash (Java's "OAEPWithSHA-256AndMGF1Padding" keeps MGF1 at SHA-1), are read.
+ */
+export type ReceivedKeyTransport = KeyTransport | `rsa-oaep-${OaepHash}` | `rsa-oaep-${OaepHash}-mgf1-${OaepHash}`;
+
 export function wrapContentKey(key: Buffer, recipientKey: KeyObject, transport: KeyTransport): Buffer {
   if (transport === "rsa-pkcs1-v1_5") {
     return publicEncrypt({ key: recipientKey, padding: constants.RSA_PKCS1_PADDING }, key);
@@ -37,21 +45,26 @@ export function wrapContentKey(key: Buffer, recipientKey: KeyObject, transport: 
 export function unwrapContentKey(
   encryptedKey: Buffer,
   privateKey: KeyObject,
-  transport: KeyTransport,
+  transport: KeyTransport | { oaep: OaepHash; mgf1: OaepHash },
   keyLength: number,
 ): Buffer {
   const k = modulusBytes(privateKey);
   const ciphertext = leftPad(encryptedKey, k);
   const synthetic = syntheticKey(privateKey, ciphertext, keyLength);
-  if (transport !== "rsa-pkcs1-v1_5") {
+  const oaep =
+    typeof transport === "object"
+      ? transport
+      : transport === "rsa-oaep-sha256"
+        ? { oaep: "sha256" as const, mgf1: "sha256" as const }
+        : transport === "rsa-oaep-sha1"
+          ? { oaep: "sha1" as const, mgf1: "sha1" as const }
+          : undefined;
+  if (oaep && oaep.oaep === oaep.mgf1) {
+    // OpenSSL's OAEP decoding (constant-time in C) when both hashes agree, which Node can express.
     let recovered: Buffer;
     try {
       recovered = privateDecrypt(
-        {
-          key: privateKey,
-          padding: constants.RSA_PKCS1_OAEP_PADDING,
-          oaepHash: transport === "rsa-oaep-sha256" ? "sha256" : "sha1",
-        },
+        { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: oaep.oaep },
         ciphertext,
       );
     } catch {
@@ -66,7 +79,65 @@ export function unwrapContentKey(
     // Ciphertext not smaller than the modulus: public information, not a padding oracle.
     return synthetic;
   }
+  if (oaep) return decodeOaep(leftPad(encoded, k), oaep.oaep, oaep.mgf1, keyLength, synthetic);
   return unpadPkcs1v15(leftPad(encoded, k), keyLength, synthetic);
+}
+
+/**
+ * EME-OAEP decoding (RFC 8017 §7.1.2 step 3) for hash pairs Node cannot express: EM = Y || maskedSeed || maskedDB,
+ * DB = lHash || PS (zeros) || 0x01 || M. Branch-free over the data, with the same implicit rejection as v1.5.
+ */
+export function decodeOaep(em: Buffer, hash: OaepHash, mgf1Hash: OaepHash, keyLength: number, synthetic: Buffer) {
+  const k = em.length;
+  const hLen = createHash(hash).digest().length;
+  const maskedSeed = em.subarray(1, 1 + hLen);
+  const maskedDb = em.subarray(1 + hLen);
+  const seed = xor(maskedSeed, mgf1(maskedDb, hLen, mgf1Hash));
+  const db = xor(maskedDb, mgf1(seed, k - hLen - 1, mgf1Hash));
+  const lHash = createHash(hash).digest();
+  let good = isZero(em[0]!);
+  let diff = 0;
+  for (let i = 0; i < hLen; i++) diff |= db[i]! ^ lHash[i]!;
+  good &= isZero(diff);
+  // After lHash: zeros, then 0x01, then the message. Track the first non-zero byte; it must be 0x01.
+  let found = 0;
+  let separator = 0;
+  let badByte = 0;
+  for (let i = hLen; i < db.length; i++) {
+    const nonZero = isZero(db[i]!) ^ 1;
+    const first = nonZero & (found ^ 1);
+    separator |= i & -first;
+    badByte |= -first & (db[i]! ^ 0x01);
+    found |= nonZero;
+  }
+  good &= found & isZero(badByte);
+  good &= isZero(db.length - separator - 1 - keyLength);
+  const mask = -good & 0xff;
+  const out = Buffer.alloc(keyLength);
+  for (let j = 0; j < keyLength; j++) {
+    out[j] = (db[db.length - keyLength + j]! & mask) | (synthetic[j]! & ~mask & 0xff);
+  }
+  return out;
+}
+
+/** MGF1 (RFC 8017 §B.2.1). */
+function mgf1(seed: Buffer, length: number, hash: OaepHash): Buffer {
+  const blocks: Buffer[] = [];
+  let produced = 0;
+  for (let counter = 0; produced < length; counter++) {
+    const c = Buffer.alloc(4);
+    c.writeUInt32BE(counter);
+    const block = createHash(hash).update(seed).update(c).digest();
+    blocks.push(block);
+    produced += block.length;
+  }
+  return Buffer.concat(blocks).subarray(0, length);
+}
+
+function xor(a: Buffer, b: Buffer): Buffer {
+  const out = Buffer.alloc(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i]! ^ b[i]!;
+  return out;
 }
 
 /**
