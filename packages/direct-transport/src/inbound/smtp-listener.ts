@@ -21,6 +21,11 @@ export interface SmtpListenerOptions {
   port: number;
   /** Local Direct domains: recipients elsewhere are refused at RCPT time (no open relay). */
   localDomains: string[];
+  /**
+   * Decides instead of `localDomains` when given, so domains added while the listener runs are accepted without a
+   * restart.
+   */
+  isLocalDomain?: (domain: string) => boolean | Promise<boolean>;
   /** Finer recipient check (e.g. a known-address lookup); called only for local domains. */
   acceptRecipient?: (address: string) => boolean | Promise<boolean>;
   /** TLS key and certificate (PEM) for STARTTLS. */
@@ -70,21 +75,29 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
     },
     onRcptTo(address, _session, callback) {
       const recipient = address.address.toLowerCase();
-      if (!localDomains.has(splitAddress(recipient).domain)) {
-        callback(smtpError(`5.7.1 <${recipient}>: relay access denied`, 550));
-        return;
-      }
-      Promise.resolve(options.acceptRecipient ? options.acceptRecipient(recipient) : true).then(
-        (ok) => callback(ok ? undefined : smtpError(`5.1.1 <${recipient}>: no such user here`, 550)),
-        (error: Error) => {
-          options.onError?.(error);
-          callback(smtpError("4.3.0 temporary failure checking the recipient", 451));
-        },
-      );
+      const domain = splitAddress(recipient).domain;
+      Promise.resolve(options.isLocalDomain ? options.isLocalDomain(domain) : localDomains.has(domain))
+        .then(async (local) => {
+          if (!local) return smtpError(`5.7.1 <${recipient}>: relay access denied`, 550);
+          const ok = options.acceptRecipient ? await options.acceptRecipient(recipient) : true;
+          return ok ? undefined : smtpError(`5.1.1 <${recipient}>: no such user here`, 550);
+        })
+        .then(
+          (refusal) => callback(refusal),
+          (error: Error) => {
+            options.onError?.(error);
+            callback(smtpError("4.3.0 temporary failure checking the recipient", 451));
+          },
+        );
     },
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
       const chunks: Buffer[] = [];
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      let received = 0;
+      stream.on("data", (chunk: Buffer) => {
+        // Past the limit the rest is read and dropped: the message is refused at the end, and memory stays bounded.
+        received += chunk.length;
+        if (received <= maxSize) chunks.push(chunk);
+      });
       stream.on("error", (error: Error) => callback(error));
       stream.on("end", () => {
         if (stream.sizeExceeded) {
