@@ -21,6 +21,11 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     return `expected ${issue.expected}, received ${received}`;
   }
   if (issue.code === "unrecognized_keys") return `unexpected field(s) ${issue.keys.join(", ")}`;
+  if (issue.code === "invalid_union" && issue.message.startsWith("Invalid input")) {
+    // Name what each alternative wanted ("expected string or object"), not zod's bare "Invalid input".
+    const expected = [...new Set(issue.errors.map((branch) => branch.map(describeIssue).join("; ")))].filter(Boolean);
+    if (expected.length) return expected.join(", or ");
+  }
   return issue.message;
 }
 

@@ -192,3 +192,13 @@ describe("tolerant where real senders vary", () => {
     expect(errorTexts(parseRedoxRequest(body))).toEqual(["Media.FileContents: the file is larger than 10 MB"]);
   });
 });
+
+describe("errors say what each alternative expected", () => {
+  it("an e-mail address that is neither a string nor { Address }", () => {
+    const body = clone(clinicalSummarySamples[0]!);
+    (((body.Header as Json).Patient as Json).Demographics as Json).EmailAddresses = [42];
+    expect(errorTexts(parseRedoxRequest(body))).toEqual([
+      "Header.Patient.Demographics.EmailAddresses[0]: expected string, received number, or expected object, received number",
+    ]);
+  });
+});
