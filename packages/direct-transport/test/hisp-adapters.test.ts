@@ -18,6 +18,7 @@ import {
   type InboundEnvelope,
   type SmtpListener,
 } from "../src/index.js";
+import { combine } from "../src/hisp/smtp-transport.js";
 import { hispConformance, outbound } from "./helpers/hisp-conformance.js";
 import { TestPki, type TestIdentity } from "./helpers/pki.js";
 
@@ -199,6 +200,29 @@ describe("smtp adapter specifics", () => {
       outcome: "permanent-failure",
       reason: expect.stringMatching(/no certificate found for bob@c.example/),
     });
+  });
+
+  it("maps MX lookup failures: NXDOMAIN is permanent, a DNS timeout transient", async () => {
+    const failing = (code: string) =>
+      new SmtpTransport({
+        credentials: new CredentialStore().add("a.example", alice),
+        discovery: new CertificateDiscovery([new ConfiguredCertificates().add("b.example", [bDomain.certificate])]),
+        resolveMx: async () => {
+          throw Object.assign(new Error(code), { code });
+        },
+      });
+    const message = await outbound("alice@a.example", ["bob@b.example"]);
+    expect(await failing("ENOTFOUND").send(message)).toMatchObject({ outcome: "permanent-failure" });
+    expect(await failing("ETIMEOUT").send(message)).toMatchObject({ outcome: "transient-failure" });
+  });
+
+  it("the worst outcome of several recipient domains wins", () => {
+    const accepted = { outcome: "accepted", detail: "ok" } as const;
+    const transient = { outcome: "transient-failure", reason: "later" } as const;
+    const permanent = { outcome: "permanent-failure", reason: "never" } as const;
+    expect(combine([accepted, transient]).outcome).toBe("transient-failure");
+    expect(combine([transient, permanent, accepted]).outcome).toBe("permanent-failure");
+    expect(combine([accepted, accepted]).outcome).toBe("accepted");
   });
 
   it("delivers to the recipient domain's MX when no relay is configured", async () => {

@@ -127,8 +127,13 @@ export class SmtpTransport implements HispTransport {
         groups.push({ hosts, to });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        if (code === "ENOTFOUND" || code === "ENODATA") {
+        if (code === "ENODATA") {
+          // RFC 5321 §5.1: the domain exists but publishes no MX: its address record is the implicit MX.
           groups.push({ hosts: [{ host: domain, port }], to });
+        } else if (code === "ENOTFOUND") {
+          // NXDOMAIN: the recipient domain does not exist; no retry will change that.
+          const reason = `recipient domain ${domain} does not exist (MX lookup: NXDOMAIN)`;
+          groups.push({ failure: { outcome: "permanent-failure", reason } });
         } else {
           groups.push({ failure: { outcome: "transient-failure", reason: `MX lookup for ${domain} failed: ${code}` } });
         }

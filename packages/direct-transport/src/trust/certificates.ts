@@ -37,8 +37,16 @@ const KEY_USAGE_BITS: KeyUsage[] = [
 
 const factsCache = new WeakMap<X509Certificate, CertificateFacts>();
 
+const pkijsCache = new WeakMap<X509Certificate, pkijs.Certificate>();
+
+/** The pkijs view of a certificate (parsed once per X509Certificate object; treat it as read-only). */
 export function toPkijsCertificate(certificate: X509Certificate): pkijs.Certificate {
-  return pkijs.Certificate.fromBER(certificate.raw);
+  let parsed = pkijsCache.get(certificate);
+  if (!parsed) {
+    parsed = pkijs.Certificate.fromBER(certificate.raw);
+    pkijsCache.set(certificate, parsed);
+  }
+  return parsed;
 }
 
 export function certificateFacts(certificate: X509Certificate): CertificateFacts {
