@@ -23,6 +23,9 @@ interface World {
   certificateId: string;
   adminId: string;
   messageId: string;
+  webhookId: string;
+  webhookSubscriptionId: string;
+  deliveryId: string;
   /** The organization's app, signed in. */
   app: ApiClient;
 }
@@ -69,6 +72,27 @@ async function build(name: string, domain: string): Promise<World> {
   payload.Meta.Destinations = [{ ID: destination.id }];
   const sent = await app.request("POST", "/endpoint", payload);
   if (sent.status !== 200) throw new Error(`send: ${sent.status} ${sent.text}`);
+  const messageId = sent.json.Meta.Logs[0].ID;
+  // Webhook destinations are made in the database: registering one through the API verifies a live endpoint.
+  const webhook = await conduit.ctx.db.webhookDestination.create({
+    data: {
+      orgId: org.orgId,
+      name: `${name} webhook`,
+      url: `https://hooks.${domain}/inbound`,
+      verificationTokenEncrypted: conduit.ctx.secrets.seal("verification-token"),
+      verifiedAt: new Date(),
+      subscriptions: { create: [{ kind: "content", dataModels: ["*"] }] },
+    },
+    include: { subscriptions: true },
+  });
+  const delivery = await conduit.ctx.db.webhookDelivery.create({
+    data: {
+      webhookDestinationId: webhook.id,
+      subscriptionId: webhook.subscriptions[0]!.id,
+      messageId,
+      status: "dead",
+    },
+  });
   return {
     org,
     sourceId: source.id,
@@ -77,7 +101,10 @@ async function build(name: string, domain: string): Promise<World> {
     addressId: address.id,
     certificateId: certificate.certificates[0].id,
     adminId: admin.id,
-    messageId: sent.json.Meta.Logs[0].ID,
+    messageId,
+    webhookId: webhook.id,
+    webhookSubscriptionId: webhook.subscriptions[0]!.id,
+    deliveryId: delivery.id,
     app,
   };
 }
@@ -132,6 +159,13 @@ function adminRoutes(): [string, string, unknown?][] {
     ["POST", `/config/certificates/${b.certificateId}/disable`],
     ["POST", `/config/certificates/${b.certificateId}/enable`],
     ["POST", `/config/admins/${b.adminId}/disable`],
+    ["GET", `/webhooks/${b.webhookId}`],
+    ["PATCH", `/webhooks/${b.webhookId}`, { name: "taken over" }],
+    ["PATCH", `/webhooks/${b.webhookId}`, { disabled: true }],
+    ["POST", `/webhooks/${b.webhookId}/subscriptions`, { kind: "content", dataModels: ["*"] }],
+    ["DELETE", `/webhooks/${b.webhookId}/subscriptions/${b.webhookSubscriptionId}`],
+    ["DELETE", `/webhooks/${a.webhookId}/subscriptions/${b.webhookSubscriptionId}`],
+    ["POST", `/webhooks/deliveries/${b.deliveryId}/replay`],
   ];
 }
 
@@ -139,7 +173,17 @@ describe("organization A and organization B's objects", () => {
   it("answers 404 on every configuration route for B's ids, exactly as for ids that do not exist", async () => {
     const routes = adminRoutes();
     expect(routes.length).toBeGreaterThan(20);
-    const ids = [b.sourceId, b.keyId, b.destinationId, b.addressId, b.certificateId, b.adminId];
+    const ids = [
+      b.sourceId,
+      b.keyId,
+      b.destinationId,
+      b.addressId,
+      b.certificateId,
+      b.adminId,
+      b.webhookId,
+      b.webhookSubscriptionId,
+      b.deliveryId,
+    ];
     for (const [method, route, body] of routes) {
       const response = await a.org.admin.request(method, route, body);
       expect(response.status, `${method} ${route}`).toBe(404);
@@ -175,6 +219,16 @@ describe("organization A and organization B's objects", () => {
     expect(await db.adminCredential.findUniqueOrThrow({ where: { id: b.adminId } })).toMatchObject({
       disabledAt: null,
     });
+    expect(await db.webhookDestination.findUniqueOrThrow({ where: { id: b.webhookId } })).toMatchObject({
+      name: "Org B webhook",
+      disabledAt: null,
+    });
+    expect(await db.webhookSubscription.findUniqueOrThrow({ where: { id: b.webhookSubscriptionId } })).toMatchObject({
+      disabledAt: null,
+    });
+    expect(await db.webhookDelivery.findUniqueOrThrow({ where: { id: b.deliveryId } })).toMatchObject({
+      status: "dead",
+    });
     // B's app still signs in with its secret (A could not rotate it).
     expect((await b.app.request("GET", `/messages/${b.messageId}`)).status).toBe(200);
   });
@@ -187,8 +241,20 @@ describe("organization A and organization B's objects", () => {
       ["/config/certificates", "certificates"],
       ["/config/admins", "admins"],
       ["/config/audit?limit=1000", "events"],
+      ["/webhooks", "webhooks"],
+      ["/webhooks/deliveries?limit=500", "deliveries"],
     ];
-    const bIds = [b.sourceId, b.destinationId, b.addressId, b.certificateId, b.adminId, b.keyId, b.messageId];
+    const bIds = [
+      b.sourceId,
+      b.destinationId,
+      b.addressId,
+      b.certificateId,
+      b.adminId,
+      b.keyId,
+      b.messageId,
+      b.webhookId,
+      b.deliveryId,
+    ];
     for (const [route, field] of lists) {
       const response = await a.org.admin.request("GET", route);
       expect(response.status, route).toBe(200);
