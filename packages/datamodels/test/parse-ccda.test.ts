@@ -1,7 +1,9 @@
+import { execFileSync } from "node:child_process";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseCcda, CcdaParseError } from "../src/ccda/parse-document.js";
 import { renderClinicalSummaryCda } from "../src/ccda/render-document.js";
-import { readFixtureText } from "./fixtures.js";
+import { fixturesDir, readFixtureText } from "./fixtures.js";
 import { schemaErrors } from "./xmllint.js";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -193,4 +195,25 @@ describe("C-CDA -> ClinicalSummary -> C-CDA", () => {
       ).toEqual([]);
     },
   );
+});
+
+describe("documents written to older template sets", () => {
+  it("the HL7 CCD 1.0 document in the Direct Project's XDM sample: patient, problems, allergies, immunizations", () => {
+    // Unzipped by python3 (tests only): the package has no zip reader and needs none.
+    const xml = execFileSync("python3", [
+      "-c",
+      "import sys,zipfile;sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read('samplexdm/IHE_XDM/SUBSET01/Document01.xml'))",
+      path.join(fixturesDir, "direct/samplexdm.zip"),
+    ]).toString("utf8");
+    const { payload } = parseCcda(xml) as { payload: Json };
+    expect(payload.Header.Patient.Demographics).toMatchObject({
+      FirstName: "John",
+      LastName: "Doe",
+      DOB: "1956-05-27",
+      Sex: "Male",
+    });
+    expect(payload.Problems[0]).toMatchObject({ Code: "195967001", Name: "Asthma", StartDate: "1950" });
+    expect(payload.Allergies[0]).toMatchObject({ Substance: { Code: "70618", Name: "Penicillin" } });
+    expect(payload.Immunizations[0]).toMatchObject({ Product: { Code: "88" }, DateTime: "1999-11" });
+  });
 });

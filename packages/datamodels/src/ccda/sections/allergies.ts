@@ -152,9 +152,16 @@ export function parseAllergies(section: XNode, context: ReadContext): AllergiesE
   const out: AllergiesEntry[] = [];
   for (const concern of sectionStatements(section)) {
     // A concern act wraps one or more observations; some senders put the observation directly in the entry.
-    const observations = hasTemplate(concern, templates.allergyIntoleranceObservation.root)
+    let observations = hasTemplate(concern, templates.allergyIntoleranceObservation.root)
       ? [concern]
       : related(concern, "SUBJ").filter((item) => hasTemplate(item, templates.allergyIntoleranceObservation.root));
+    // Other template sets (HL7 CCD 1.0, HITSP C32) share the structure: an observation naming what was consumed.
+    if (!observations.length) {
+      observations = related(concern, "SUBJ").filter(
+        (item) =>
+          item.name === "observation" && (!!path(item, "participant", "participantRole") || !!child(item, "value")),
+      );
+    }
     if (!observations.length)
       context.warn(`Allergies: an entry without an Allergy-Intolerance Observation was skipped`);
     for (const observation of observations) {

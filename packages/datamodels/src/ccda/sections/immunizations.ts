@@ -73,7 +73,9 @@ export function parseImmunizations(section: XNode, context: ReadContext): Immuni
   for (const statement of sectionStatements(section)) {
     const activity = hasTemplate(statement, templates.immunizationActivity.root)
       ? statement
-      : related(statement).find((item) => hasTemplate(item, templates.immunizationActivity.root));
+      : (related(statement).find((item) => hasTemplate(item, templates.immunizationActivity.root)) ??
+        // Other template sets (HL7 CCD 1.0, HITSP C32) use the same substanceAdministration under other templateIds.
+        (statement.name === "substanceAdministration" ? statement : undefined));
     if (!activity) {
       context.warn("Immunizations: an entry without an Immunization Activity was skipped");
       continue;

@@ -188,9 +188,16 @@ export function renderProblemList(
 export function parseProblemList(section: XNode, context: ReadContext, label: string): ProblemLike[] {
   const out: ProblemLike[] = [];
   for (const statement of sectionStatements(section)) {
-    const observations = hasTemplate(statement, templates.problemObservation.root)
+    let observations = hasTemplate(statement, templates.problemObservation.root)
       ? [statement]
       : related(statement).filter((item) => hasTemplate(item, templates.problemObservation.root));
+    // Documents written to other templates (HL7 CCD 1.0, HITSP C32) share the structure: an observation with a value.
+    if (!observations.length) {
+      observations =
+        statement.name === "observation" && child(statement, "value")
+          ? [statement]
+          : related(statement).filter((item) => item.name === "observation" && !!child(item, "value"));
+    }
     if (!observations.length) context.warn(`${label}: an entry without a Problem Observation was skipped`);
     for (const observation of observations) out.push(parseProblemObservation(observation, context));
   }
