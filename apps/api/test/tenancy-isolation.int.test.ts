@@ -297,13 +297,18 @@ describe("organization A and organization B's objects", () => {
     expect(response.json.Meta.Errors[0].Text).toMatch(/^directAddressFrom: .* is not one of this organization's/);
   });
 
-  it("refuses the administrators of a disabled organization", async () => {
+  it("refuses the administrators and apps of a disabled organization", async () => {
     const operator = new ApiClient(baseUrl);
     operator.token = operatorToken;
     const c = await createOrganization(baseUrl, operatorToken, "Org C");
     expect((await c.admin.request("GET", "/config/sources")).status).toBe(200);
+    const source = (await c.admin.request("POST", "/config/sources", { name: "C app" })).json;
+    const app = new ApiClient(baseUrl);
+    await app.authenticate(source.clientId, source.secret);
+    expect((await app.request("GET", "/directory?npi=1234567893")).status).toBe(200);
     expect((await operator.request("POST", `/operator/organizations/${c.orgId}/disable`)).status).toBe(204);
     expect((await c.admin.request("GET", "/config/sources")).status).toBe(401);
+    expect((await app.request("GET", "/directory?npi=1234567893")).status).toBe(401);
     expect((await operator.request("POST", `/operator/organizations/${randomUUID()}/disable`)).status).toBe(404);
   });
 });

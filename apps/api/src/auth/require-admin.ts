@@ -31,13 +31,22 @@ export function requireAdmin(ctx: AppContext): RequestHandler {
   };
 }
 
-/** A source's or an administrator's token: routes both may use (the directory search). */
+/**
+ * A source's or an administrator's token: routes both may use (the directory search, message status). The source or
+ * credential and its organization are re-checked, so a disabled one stops reading at once.
+ */
 export function requireSourceOrAdmin(ctx: AppContext): RequestHandler {
-  return (req, _res, next) => {
+  return async (req, _res, next) => {
     const token = bearer(req.headers.authorization);
     if (!token) return next(ApiError.unauthorized());
     const claims = verifyAccessToken(token, ctx.jwtSecret);
     if (!claims) return next(ApiError.unauthorized("Authorization: the access token is invalid or expired"));
+    const where = { id: claims.sub, orgId: claims.org, disabledAt: null, organization: { disabledAt: null } };
+    const active =
+      claims.kind === "admin"
+        ? await ctx.db.adminCredential.findFirst({ where, select: { id: true } })
+        : await ctx.db.source.findFirst({ where, select: { id: true } });
+    if (!active) return next(ApiError.unauthorized("Authorization: this credential is disabled or no longer exists"));
     req.auth = claims;
     next();
   };
