@@ -18,7 +18,11 @@ function sourceCount(xml: string, loinc: string, templateRoot: string): number {
   const sections = xml.split(/<section[ >]/).slice(1);
   const section = sections.find((chunk) => new RegExp(`<code code="${loinc}"`).test(chunk.slice(0, 1500)));
   if (!section) return 0;
-  return section.split("</section>")[0]!.split(`<templateId root="${templateRoot}"`).length - 1;
+  // One chunk per clinical statement: its templateIds follow its opening tag, before any nested statement opens.
+  const statements = section
+    .split("</section>")[0]!
+    .split(/<(?:observation|substanceAdministration|act|organizer|encounter|procedure|supply)[ >]/);
+  return statements.filter((chunk) => chunk.includes(`<templateId root="${templateRoot}"`)).length;
 }
 
 describe("C-CDA documents parse into a PatientPush", () => {
@@ -215,5 +219,38 @@ describe("documents written to older template sets", () => {
     expect(payload.Problems[0]).toMatchObject({ Code: "195967001", Name: "Asthma", StartDate: "1950" });
     expect(payload.Allergies[0]).toMatchObject({ Substance: { Code: "70618", Name: "Penicillin" } });
     expect(payload.Immunizations[0]).toMatchObject({ Product: { Code: "88" }, DateTime: "1999-11" });
+  });
+});
+
+describe("every coded problem, allergy, medication and result of each fixture is read", () => {
+  const fixtures = [
+    "CCD.xml",
+    "Referral_Note.xml",
+    "Discharge_Summary.xml",
+    "CCD Parent Document Replace (C-CDAR2.1).xml",
+  ];
+  const kinds = [
+    { key: "Problems", loinc: "11450-4", template: "2.16.840.1.113883.10.20.22.4.4" },
+    { key: "Allergies", loinc: "48765-2", template: "2.16.840.1.113883.10.20.22.4.7" },
+    { key: "Medications", loinc: "10160-0", template: "2.16.840.1.113883.10.20.22.4.16" },
+  ];
+  it.each(fixtures)("%s", (name) => {
+    const xml = readFixtureText(`ccda/${name}`);
+    const { payload } = parseCcda(xml) as { payload: Json };
+    for (const kind of kinds) {
+      expect([kind.key, payload[kind.key]?.length ?? 0]).toEqual([
+        kind.key,
+        sourceCount(xml, kind.loinc, kind.template),
+      ]);
+    }
+    const resultObservations = (payload.Results ?? []).flatMap((result: Json) => result.Observations);
+    expect(resultObservations).toHaveLength(sourceCount(xml, "30954-2", "2.16.840.1.113883.10.20.22.4.2"));
+  });
+
+  it("interpretation codes, severities and statuses come through", () => {
+    const { payload } = parse("Discharge_Summary.xml");
+    const vitals = payload.VitalSigns.flatMap((panel: Json) => panel.Observations);
+    expect(vitals.filter((observation: Json) => observation.Interpretation)).toHaveLength(4);
+    expect(payload.Allergies.map((allergy: Json) => allergy.Status?.Name)).toEqual(expect.arrayContaining(["Active"]));
   });
 });
