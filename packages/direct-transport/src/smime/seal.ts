@@ -102,7 +102,7 @@ export function createDetachedSignature(content: Buffer, signer: DirectCredentia
     }),
   ];
   // DER: a SET OF is sorted by the encodings of its elements (X.690 §11.6); verifiers re-encode and compare.
-  attributes.sort((a, b) => compareBytes(derOf(a.toSchema()), derOf(b.toSchema())));
+  attributes.sort((a, b) => Buffer.compare(Buffer.from(a.toSchema().toBER()), Buffer.from(b.toSchema().toBER())));
   const signedAttrs = new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes });
   const toSign = Buffer.from(new asn1js.Set({ value: attributes.map((a) => a.toSchema()) }).toBER());
   const signature = rsaSign("sha256", toSign, signer.privateKey);
@@ -189,14 +189,6 @@ function keyEncryptionAlgorithm(transport: KeyTransport): pkijs.AlgorithmIdentif
     }),
   });
   return new pkijs.AlgorithmIdentifier({ algorithmId: OID.rsaesOaep, algorithmParams: params.toSchema() });
-}
-
-function derOf(schema: asn1js.BaseBlock): Buffer {
-  return Buffer.from(schema.toBER());
-}
-
-function compareBytes(a: Buffer, b: Buffer): number {
-  return Buffer.compare(a, b);
 }
 
 export function toArrayBuffer(data: Buffer): ArrayBuffer {

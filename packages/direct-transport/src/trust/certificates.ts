@@ -1,5 +1,5 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from "node:crypto";
-import * as asn1js from "asn1js";
+import type * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import { DirectSecurityError } from "../errors.js";
 import { OID } from "../oids.js";
@@ -132,16 +132,8 @@ export function splitAddress(address: string): { local: string; domain: string }
   return { local: address.slice(0, at), domain: address.slice(at + 1).toLowerCase() };
 }
 
-export function isSameCertificate(a: X509Certificate, b: X509Certificate): boolean {
-  return a.raw.equals(b.raw);
-}
-
 export function rsaModulusBits(certificate: X509Certificate): number | undefined {
   const key = certificate.publicKey;
   if (key.asymmetricKeyType !== "rsa" && key.asymmetricKeyType !== "rsa-pss") return undefined;
   return key.asymmetricKeyDetails?.modulusLength;
-}
-
-export function asn1Integer(bytes: ArrayBuffer | Uint8Array): asn1js.Integer {
-  return new asn1js.Integer({ valueHex: bytes instanceof Uint8Array ? bytes.slice().buffer : bytes });
 }
