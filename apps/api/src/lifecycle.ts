@@ -143,7 +143,8 @@ export async function initConduit(config: Config, roles: Roles, options: InitOpt
       const listener = await startSmtpListener({
         host: config.INBOUND_SMTP_HOST,
         port: config.INBOUND_SMTP_PORT,
-        localDomains: await localDomains(db),
+        localDomains: [],
+        isLocalDomain: async (domain) => (await localDomains(db)).includes(domain),
         acceptRecipient: async (address) => !!(await organizationForAddress(db, address)),
         tls: await listenerTls(config),
         requireTls: config.INBOUND_REQUIRE_TLS,

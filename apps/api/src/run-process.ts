@@ -31,7 +31,7 @@ export async function runProcess(roles: Roles): Promise<void> {
     process.exit(1);
   }
   if (config.SEED_DEV_DATA && roles.api) {
-    const credentials = await seedDevelopmentData(conduit.ctx.db, config);
+    const credentials = await seedDevelopmentData(conduit.ctx.db, config, conduit.ctx.secrets);
     if (credentials) {
       console.warn(
         [
@@ -40,6 +40,8 @@ export async function runProcess(roles: Roles): Promise<void> {
           `  apiKey:        ${credentials.apiKey}`,
           `  secret:        ${credentials.secret}`,
           `  destinationId: ${credentials.destinationId}`,
+          `  admin client:  ${credentials.adminClientId} / ${credentials.adminClientSecret}`,
+          `  Direct domain: ${credentials.directDomain} (inbound SMTP on ${config.INBOUND_SMTP_HOST}:${conduit.smtp?.port ?? config.INBOUND_SMTP_PORT})`,
           `  saved to ${devCredentialsFile(config)}`,
           "",
         ].join("\n"),

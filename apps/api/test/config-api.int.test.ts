@@ -224,6 +224,14 @@ describe("destinations", () => {
     });
     expect(extra.status).toBe(400);
     expect(texts(extra)[0]).toMatch(/unexpected field\(s\) password/);
+    const secretInSettings = await call("POST", "/config/destinations", {
+      name: "Bad",
+      adapter: "smtp-edge",
+      settings: { host: "smtp.acme.example", password: "oops" },
+      directAddressFrom: "sender@direct.config.example",
+    });
+    expect(secretInSettings.status).toBe(400);
+    expect(texts(secretInSettings)[0]).toMatch(/^settings\.password: looks like a secret; put it in "secrets"/);
   });
 
   it("lets an app configured entirely through the API send: source, key, destination, subscription, token, message", async () => {
@@ -388,6 +396,9 @@ describe("certificates and trust anchors", () => {
     });
     expect(p12.status).toBe(201);
     const own = p12.json.certificates[0];
+    const ownPem = (await call("GET", `/config/certificates/${own.id}`)).json.certificatePem as string;
+    // The chain that came in the PKCS#12 is kept after the leaf, for signatures.
+    expect(ownPem.match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
     expect(own).toMatchObject({
       subject: "CN=jane@direct.config.example",
       subjectAltNames: ["email:jane@direct.config.example"],

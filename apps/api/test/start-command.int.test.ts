@@ -27,6 +27,7 @@ beforeAll(async () => {
       NODE_ENV: "development",
       DATABASE_URL: databaseUrl,
       PORT: "0",
+      INBOUND_SMTP_PORT: "0",
       VAR_DIR: varDir,
       QUEUE_PREFIX: queuePrefix,
       LOG_LEVEL: "warn",
@@ -61,7 +62,14 @@ describe("the start command", () => {
     expect((await api.request("GET", "/health")).status).toBe(200);
 
     const credentials = JSON.parse(await readFile(path.join(varDir, "dev-credentials.json"), "utf8"));
-    expect(Object.keys(credentials).sort()).toEqual(["apiKey", "destinationId", "secret"]);
+    expect(Object.keys(credentials).sort()).toEqual([
+      "adminClientId",
+      "adminClientSecret",
+      "apiKey",
+      "destinationId",
+      "directDomain",
+      "secret",
+    ]);
     expect(output).toContain(credentials.secret);
     await api.authenticate(credentials.apiKey, credentials.secret);
 

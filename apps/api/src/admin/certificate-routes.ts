@@ -47,6 +47,8 @@ export function certificateView(certificate: Certificate, now = new Date()) {
 interface Parsed {
   certificates: X509Certificate[];
   privateKey?: KeyObject;
+  /** For `own`: the intermediates sent along with signatures, kept after the leaf in its PEM. */
+  chain?: X509Certificate[];
 }
 
 function binary(data: string): Buffer {
@@ -65,7 +67,11 @@ async function parseUpload(body: ReturnType<typeof certificateCreate.parse>): Pr
     switch (body.format) {
       case "pkcs12": {
         const credentials = await credentialsFromPkcs12(binary(body.data), body.password ?? "");
-        return { certificates: [credentials.certificate], privateKey: credentials.privateKey };
+        return {
+          certificates: [credentials.certificate],
+          privateKey: credentials.privateKey,
+          chain: credentials.chain,
+        };
       }
       case "pkcs7": {
         const certificates = body.data.includes("-----BEGIN")
@@ -81,7 +87,11 @@ async function parseUpload(body: ReturnType<typeof certificateCreate.parse>): Pr
             body.privateKey ?? (body.format === "pem" && /PRIVATE KEY-----/.test(body.data) ? body.data : undefined);
           if (!privateKey) throw ApiError.badRequest('privateKey: required for use "own" (PEM, PKCS#1 or PKCS#8)');
           const credentials = credentialsFromPem({ certificate: input, privateKey });
-          return { certificates: [credentials.certificate], privateKey: credentials.privateKey };
+          return {
+            certificates: [credentials.certificate],
+            privateKey: credentials.privateKey,
+            chain: credentials.chain,
+          };
         }
         return { certificates: loadCertificates(input) };
       }
@@ -123,7 +133,7 @@ export function certificateRouter(ctx: AppContext): Router {
         notBefore: new Date(certificate.validFrom),
         notAfter: new Date(certificate.validTo),
         fingerprint: certificate.fingerprint256,
-        certificatePem: certificate.toString(),
+        certificatePem: [certificate, ...(parsed.chain ?? [])].map((c) => c.toString()).join(""),
         privateKeyEncrypted,
       };
       try {

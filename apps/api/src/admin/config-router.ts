@@ -158,6 +158,22 @@ export function configRouter(ctx: AppContext): Router {
       throw ApiError.badRequest(`directAddressFrom: ${address} is not one of this organization's Direct addresses`);
   }
 
+  /** Settings are shown back; a secret put there by mistake would be too. */
+  function checkSettings(settings: Record<string, unknown> | undefined) {
+    for (const key of Object.keys(settings ?? {})) {
+      if (/pass(word)?|secret|token|private.?key|api.?key|credential/i.test(key)) {
+        throw ApiError.badRequest(`settings.${key}: looks like a secret; put it in "secrets" (write-only) instead`);
+      }
+    }
+  }
+
+  /** Conduit fetches this URL; in production only over HTTPS. */
+  function checkJwksUrl(url: string | null | undefined) {
+    if (url && ctx.config.NODE_ENV === "production" && !url.startsWith("https://")) {
+      throw ApiError.badRequest("jwksUrl: expected an https:// URL");
+    }
+  }
+
   function checkAdapter(adapter: string | undefined) {
     if (adapter !== undefined && !adapters.has(adapter)) {
       throw ApiError.badRequest(
@@ -171,6 +187,7 @@ export function configRouter(ctx: AppContext): Router {
   router.post("/sources", async (req, res) => {
     const { org } = adminOf(req);
     const body = parseBody(sourceCreate, req.body);
+    checkJwksUrl(body.jwksUrl);
     const secret = generateSecret();
     const source = await ctx.db.source.create({
       data: {
@@ -203,6 +220,7 @@ export function configRouter(ctx: AppContext): Router {
     const { org } = adminOf(req);
     const source = await ownSource(org, req.params.id);
     const body = parseBody(sourceUpdate, req.body);
+    checkJwksUrl(body.jwksUrl);
     const updated = await ctx.db.source.update({
       where: { id: source.id },
       data: {
@@ -334,6 +352,7 @@ export function configRouter(ctx: AppContext): Router {
     const { org } = adminOf(req);
     const body = parseBody(destinationCreate, req.body);
     checkAdapter(body.adapter);
+    checkSettings(body.settings);
     await checkSendingAddress(org, body.directAddressFrom);
     const destination = await ctx.db.destination.create({
       data: {
@@ -370,6 +389,7 @@ export function configRouter(ctx: AppContext): Router {
     const destination = await ownDestination(org, req.params.id);
     const body = parseBody(destinationUpdate, req.body);
     checkAdapter(body.adapter);
+    checkSettings(body.settings);
     if (body.directAddressFrom) await checkSendingAddress(org, body.directAddressFrom);
     let secretsEncrypted: string | null | undefined;
     if (body.secrets) {
