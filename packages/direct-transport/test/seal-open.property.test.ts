@@ -1,0 +1,48 @@
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
+import { openMessage, sealMessage, TrustAnchors } from "../src/index.js";
+import { TestPki, type TestIdentity } from "./helpers/pki.js";
+
+let alice: TestIdentity;
+let bob: TestIdentity;
+let trust: TrustAnchors;
+
+beforeAll(async () => {
+  const pki = new TestPki();
+  const ca = await pki.ca("Property CA");
+  [alice, bob] = await Promise.all([
+    pki.issue("alice", ca, { emails: ["alice@a.example"] }),
+    pki.issue("bob", ca, { emails: ["bob@b.example"] }),
+  ]);
+  trust = new TrustAnchors().add("*", [ca.certificate]);
+});
+
+/** Body lines that stress byte-exact MIME handling: boundaries look-alikes, blank lines, trailing spaces, 8-bit. */
+const line = fc.oneof(
+  fc.string({ maxLength: 120 }).map((s) => s.replace(/[\r\n]/g, "")),
+  fc.constantFrom("", "--", "----=_Conduit_", "From: mallory@evil.example", ".", " trailing space ", "é ü ß"),
+);
+
+describe("seal then open gives back the original, byte for byte", () => {
+  it("for arbitrary text bodies and subjects", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { maxLength: 40 }), fc.boolean(), async (lines, endsWithNewline) => {
+        const body = lines.join("\r\n") + (endsWithNewline ? "\r\n" : "");
+        const original = Buffer.from(
+          "From: alice@a.example\r\nTo: bob@b.example\r\nSubject: property\r\nMessage-ID: <p@a.example>\r\n" +
+            "Date: Tue, 24 Nov 2026 10:00:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
+            body,
+          "utf8",
+        );
+        const sealed = sealMessage(original, { signer: alice, recipients: [{ certificate: bob.certificate }] });
+        const opened = await openMessage(sealed, {
+          credentials: [bob],
+          trust,
+          envelope: { from: "alice@a.example", to: ["bob@b.example"] },
+        });
+        expect(opened.original.equals(original)).toBe(true);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
