@@ -31,9 +31,13 @@ export const identifierSchema = z.looseObject({
   Type: optionalText,
 });
 
-/** A patient identifier must carry its value: it is how the receiver finds the chart. */
+/**
+ * A patient identifier that must carry its value and type: Media requires both (Redox's Media schema does), since
+ * without them the receiver cannot file the document. ClinicalSummary tolerates nulls, as Redox does.
+ */
 export const patientIdentifierSchema = identifierSchema.extend({
   ID: z.string({ error: "expected the identifier as a string" }),
+  IDType: z.string({ error: "expected the identifier's type, such as MR" }),
 });
 
 export const telecomSchema = z.looseObject({ Value: optionalText, Use: optionalText, System: optionalText });
@@ -109,7 +113,7 @@ export const demographicsSchema = z.looseObject({
 });
 
 export const patientSchema = z.looseObject({
-  Identifiers: z.array(patientIdentifierSchema).nullish(),
+  Identifiers: z.array(identifierSchema).nullish(),
   Demographics: demographicsSchema.nullish(),
   Organization: organizationSchema.nullish(),
   Notes: z.array(z.unknown()).nullish(),

@@ -202,3 +202,19 @@ describe("errors say what each alternative expected", () => {
     ]);
   });
 });
+
+describe("patient identifiers", () => {
+  it("ClinicalSummary tolerates a null identifier, as Redox's schema does", () => {
+    const body = clone(clinicalSummarySamples[0]!);
+    ((body.Header as Json).Patient as Json).Identifiers = [{ ID: null, IDType: "MR" }];
+    expect(parseRedoxRequest(body).ok).toBe(true);
+  });
+
+  it("Media requires each identifier's ID and IDType", () => {
+    const body = withRealFile(mediaSamples[0]!);
+    (body.Patient as Json).Identifiers = [{ ID: "0000000001" }];
+    expect(errorTexts(parseRedoxRequest(body))).toEqual([
+      "Patient.Identifiers[0].IDType: expected the identifier's type, such as MR",
+    ]);
+  });
+});
