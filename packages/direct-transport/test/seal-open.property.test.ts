@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { openMessage, sealMessage, TrustAnchors } from "../src/index.js";
+import { DirectSecurityError, openMessage, sealMessage, TrustAnchors } from "../src/index.js";
 import { TestPki, type TestIdentity } from "./helpers/pki.js";
 
 let alice: TestIdentity;
@@ -44,5 +44,40 @@ describe("seal then open gives back the original, byte for byte", () => {
       }),
       { numRuns: 40 },
     );
-  });
+  }, 60_000);
+
+  it("a damaged message is always refused with a typed DirectSecurityError, never a crash", async () => {
+    const original = Buffer.from(
+      "From: alice@a.example\r\nTo: bob@b.example\r\nSubject: x\r\nMessage-ID: <d@a.example>\r\n\r\nHello\r\n",
+    );
+    const sealed = sealMessage(original, { signer: alice, recipients: [{ certificate: bob.certificate }] });
+    const der = Buffer.from(sealed.toString("latin1").split("\r\n\r\n")[1]!.replace(/\s/g, ""), "base64");
+    const headers = sealed.toString("latin1").split("\r\n\r\n")[0]!;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat({ max: der.length - 1 }),
+        fc.integer({ min: 1, max: 255 }),
+        fc.boolean(),
+        async (position, flip, truncate) => {
+          const damaged = Buffer.from(der);
+          damaged[position] = damaged[position]! ^ flip;
+          const body = truncate ? damaged.subarray(0, position) : damaged;
+          const message = Buffer.from(`${headers}\r\n\r\n${body.toString("base64")}\r\n`, "latin1");
+          const outcome = await openMessage(message, {
+            credentials: [bob],
+            trust,
+            envelope: { from: "alice@a.example", to: ["bob@b.example"] },
+          }).then(
+            (opened) => opened,
+            (error: unknown) => error,
+          );
+          // Flipping a byte of an unused field can leave the message valid; anything else must be a typed refusal.
+          if (!(outcome instanceof DirectSecurityError)) {
+            expect(outcome).toHaveProperty("original");
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  }, 60_000);
 });

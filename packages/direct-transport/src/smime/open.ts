@@ -58,6 +58,20 @@ export interface OpenedMessage {
  * and check that the SMTP envelope matches the protected headers. Throws a DirectSecurityError naming the cause.
  */
 export async function openMessage(raw: Buffer, options: OpenOptions): Promise<OpenedMessage> {
+  try {
+    return await openChecked(raw, options);
+  } catch (error) {
+    throw asSecurityError(error);
+  }
+}
+
+/** Anything a parser throws on damaged input becomes a `malformed` refusal: callers handle one error type. */
+function asSecurityError(error: unknown): DirectSecurityError {
+  if (error instanceof DirectSecurityError) return error;
+  return new DirectSecurityError("malformed", "the message structure could not be read", { cause: error });
+}
+
+async function openChecked(raw: Buffer, options: OpenOptions): Promise<OpenedMessage> {
   const outer = parseEntity(raw);
   const outerType = parseContentType(headerValue(outer, "Content-Type"));
   if (!isPkcs7Mime(outerType.mediaType) || (outerType.params["smime-type"] ?? "enveloped-data") !== "enveloped-data") {
@@ -176,6 +190,14 @@ interface Decrypted {
 
 /** Decrypts a DER/BER ContentInfo(EnvelopedData) with the first of our credentials a recipient info names. */
 export function decryptEnvelopedData(der: Buffer, credentials: DirectCredentials[]): Decrypted {
+  try {
+    return decryptChecked(der, credentials);
+  } catch (error) {
+    throw asSecurityError(error);
+  }
+}
+
+function decryptChecked(der: Buffer, credentials: DirectCredentials[]): Decrypted {
   let envelopedData: pkijs.EnvelopedData;
   try {
     const contentInfo = pkijs.ContentInfo.fromBER(der);
@@ -282,6 +304,14 @@ export interface VerifiedContent {
  * and the `sha256` spelling some agents write are accepted.
  */
 export function verifySignedEntity(entity: MimeEntity): VerifiedContent {
+  try {
+    return verifyChecked(entity);
+  } catch (error) {
+    throw asSecurityError(error);
+  }
+}
+
+function verifyChecked(entity: MimeEntity): VerifiedContent {
   const type = parseContentType(headerValue(entity, "Content-Type"));
   if (type.mediaType === "multipart/signed") {
     const boundary = type.params["boundary"];
