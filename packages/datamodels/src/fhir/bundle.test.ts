@@ -61,6 +61,17 @@ describe("ClinicalSummary as a FHIR R4 document Bundle", () => {
     });
   });
 
+  it("family history, coverage and the rest of the sections the sample has", () => {
+    const [relative] = resources<FamilyMemberHistory>(bundle, "FamilyMemberHistory");
+    expect(relative).toMatchObject({ relationship: { coding: [{ code: "FTH" }] }, deceasedBoolean: true });
+    expect(relative!.condition![0]).toMatchObject({
+      code: { coding: [{ code: "22298006" }] },
+      onsetAge: { value: 57, unit: "a" },
+    });
+    const [coverage] = resources<Coverage>(bundle, "Coverage");
+    expect(coverage!.class!.map((item) => item.value)).toEqual(["847025-024-0009", "31572"]);
+  });
+
   it("an inbound C-CDA's negations stay negations in FHIR", () => {
     const parsed = parseCcda(readFixtureText("ccda/CCD Parent Document Replace (C-CDAR2.1).xml"));
     const fhir = clinicalSummaryToFhirBundle(parsed.payload);

@@ -6,8 +6,11 @@ import type {
   Composition,
   CompositionSection,
   Condition,
+  Coverage,
   DiagnosticReport,
   Encounter,
+  FamilyMemberHistory,
+  Goal,
   Identifier,
   Immunization,
   MedicationStatement,
@@ -442,6 +445,95 @@ export function clinicalSummaryToFhirBundle(
         reasonCode: encounter.ReasonForVisit?.map((reason) => codeable(reason)!).filter(Boolean),
       }),
     ),
+  );
+  section(
+    "FamilyHistory",
+    (payload.FamilyHistory ?? []).map((relative, index) =>
+      add<FamilyMemberHistory>(`family/${index}`, {
+        resourceType: "FamilyMemberHistory",
+        status: "completed",
+        patient,
+        relationship: codeable(relative.Relation) ?? { text: "unknown" },
+        sex: relative.Relation?.Demographics?.Sex ? { text: relative.Relation.Demographics.Sex } : undefined,
+        bornDate: fhirDateTime(relative.Relation?.Demographics?.DOB)?.slice(0, 10),
+        deceasedBoolean: relative.Relation?.IsDeceased ?? undefined,
+        condition: (relative.Problems ?? []).map((problem) => ({
+          code: codeable(problem) ?? { text: "unknown" },
+          contributedToDeath: problem.IsCauseOfDeath ?? undefined,
+          onsetAge:
+            problem.AgeAtOnset && /^\d+(\.\d+)?$/.test(problem.AgeAtOnset)
+              ? { value: Number(problem.AgeAtOnset), unit: "a", system: "http://unitsofmeasure.org", code: "a" }
+              : undefined,
+        })),
+      }),
+    ),
+  );
+  section(
+    "Goals",
+    (payload.Goals ?? []).map((goal, index) =>
+      add<Goal>(`goal/${index}`, {
+        resourceType: "Goal",
+        lifecycleStatus: "active",
+        subject: patient,
+        description: codeable(goal) ?? { text: "goal" },
+        priority: codeable(goal.Priority),
+        achievementStatus: codeable(goal.AchievementStatus),
+        startDate: fhirDateTime(goal.StartDate)?.slice(0, 10),
+        target:
+          goal.Value || goal.CodedValue || goal.EndDate
+            ? [
+                {
+                  detailQuantity:
+                    goal.Value && /^-?\d+(\.\d+)?$/.test(goal.Value)
+                      ? { value: Number(goal.Value), unit: goal.Units ?? undefined }
+                      : undefined,
+                  detailCodeableConcept: codeable(goal.CodedValue),
+                  dueDate: fhirDateTime(goal.EndDate)?.slice(0, 10),
+                },
+              ]
+            : undefined,
+      }),
+    ),
+  );
+  section(
+    "Insurances",
+    (payload.Insurances ?? []).map((insurance, index) => {
+      const payor = insurance.Company?.Name
+        ? add<Organization>(`payer/${index}`, {
+            resourceType: "Organization",
+            name: insurance.Company.Name,
+            identifier: identifiers([{ ID: insurance.Company.ID, IDType: insurance.Company.IDType }]),
+            address: address(insurance.Company.Address),
+          })
+        : undefined;
+      return add<Coverage>(`coverage/${index}`, {
+        resourceType: "Coverage",
+        status: "active",
+        beneficiary: patient,
+        subscriberId: insurance.MemberNumber ?? undefined,
+        payor: [payor ?? { display: "unknown payer" }],
+        period:
+          insurance.EffectiveDate || insurance.ExpirationDate
+            ? { start: fhirDateTime(insurance.EffectiveDate), end: fhirDateTime(insurance.ExpirationDate) }
+            : undefined,
+        class: [
+          insurance.GroupNumber
+            ? {
+                type: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/coverage-class", code: "group" }] },
+                value: insurance.GroupNumber,
+                name: insurance.GroupName ?? undefined,
+              }
+            : undefined,
+          insurance.Plan?.ID
+            ? {
+                type: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/coverage-class", code: "plan" }] },
+                value: insurance.Plan.ID,
+                name: insurance.Plan.Name ?? undefined,
+              }
+            : undefined,
+        ].filter((item): item is NonNullable<typeof item> => !!item),
+      });
+    }),
   );
   for (const note of payload.NoteSections ?? []) {
     sections.push({

@@ -22,7 +22,7 @@ export const socialHistorySchema = z
         z.looseObject({
           StartDate: optionalDateTime,
           EndDate: optionalDateTime,
-          EstimatedDelivery: optionalText,
+          EstimatedDelivery: optionalDateTime,
           Comments: z.array(commentSchema).nullish(),
         }),
       )
