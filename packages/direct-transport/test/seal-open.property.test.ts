@@ -1,6 +1,13 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DirectSecurityError, openMessage, sealMessage, TrustAnchors } from "../src/index.js";
+import {
+  DirectSecurityError,
+  envelopeContent,
+  openMessage,
+  sealMessage,
+  signEntity,
+  TrustAnchors,
+} from "../src/index.js";
 import { TestPki, type TestIdentity } from "./helpers/pki.js";
 
 let alice: TestIdentity;
@@ -77,6 +84,37 @@ describe("seal then open gives back the original, byte for byte", () => {
           }
         },
       ),
+      { numRuns: 150 },
+    );
+  }, 60_000);
+
+  it("a signed entity damaged before encryption is refused with a typed error, or opens unchanged", async () => {
+    const original = Buffer.from(
+      "From: alice@a.example\r\nTo: bob@b.example\r\nSubject: x\r\nMessage-ID: <s@a.example>\r\n\r\nHello\r\n",
+    );
+    const signed = signEntity(Buffer.concat([Buffer.from("Content-Type: message/rfc822\r\n\r\n"), original]), alice);
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: signed.length - 1 }), fc.integer({ min: 1, max: 255 }), async (position, flip) => {
+        const damaged = Buffer.from(signed);
+        damaged[position] = damaged[position]! ^ flip;
+        const der = envelopeContent(damaged, [{ certificate: bob.certificate }]);
+        const message = Buffer.from(
+          "From: alice@a.example\r\nTo: bob@b.example\r\nContent-Type: application/pkcs7-mime; smime-type=enveloped-data\r\n" +
+            `Content-Transfer-Encoding: base64\r\n\r\n${der.toString("base64")}\r\n`,
+        );
+        const outcome = await openMessage(message, {
+          credentials: [bob],
+          trust,
+          envelope: { from: "alice@a.example", to: ["bob@b.example"] },
+        }).then(
+          (opened) => opened,
+          (error: unknown) => error,
+        );
+        if (!(outcome instanceof DirectSecurityError)) {
+          // Only bytes outside the signed content (preamble, signature part headers, unused ASN.1) may change.
+          expect((outcome as { original: Buffer }).original.equals(original)).toBe(true);
+        }
+      }),
       { numRuns: 150 },
     );
   }, 60_000);
