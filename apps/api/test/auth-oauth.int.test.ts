@@ -164,6 +164,10 @@ describe("POST /v2/auth/token with a JWT client assertion", () => {
     const missing = await postForm(baseUrl, "/v2/auth/token", { grant_type: "client_credentials" });
     expect(missing.status).toBe(400);
     expect(missing.json.error).toBe("invalid_request");
+    const otherClient = await requestToken(assertion(), { client_id: "someone-else" });
+    expect(otherClient.status).toBe(401);
+    expect(otherClient.json.error_description).toBe("client_id: does not match the assertion's iss");
+    expect((await requestToken(assertion(), { client_id: tenant.apiKey })).status).toBe(200);
     const garbage = await requestToken("not.a.jwt");
     expect(garbage.status).toBe(400);
     expect(garbage.json.error).toBe("invalid_request");

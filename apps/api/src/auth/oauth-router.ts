@@ -6,6 +6,7 @@ import {
   JWT_BEARER_ASSERTION_TYPE,
   verifyClientAssertion,
   type AssertionClient,
+  unverifiedClientId,
 } from "./client-assertion.js";
 import { JwksCache } from "./jwks-cache.js";
 import { verifySecret } from "./secret-hash.js";
@@ -96,6 +97,18 @@ export function oauthRouter(ctx: AppContext): Router {
         throw new OAuthError("invalid_request", `client_assertion_type: must be ${JWT_BEARER_ASSERTION_TYPE}`);
       }
       if (!assertion) throw new OAuthError("invalid_request", "client_assertion: required");
+      // RFC 7521 §4.2: client_id may be sent along; then it must name the assertion's client.
+      const clientIdParam = field(body, "client_id");
+      const unverifiedIssuer = (token: string) => {
+        try {
+          return unverifiedClientId(token);
+        } catch {
+          return undefined;
+        }
+      };
+      if (clientIdParam !== undefined && clientIdParam !== unverifiedIssuer(assertion)) {
+        throw new OAuthError("invalid_client", "client_id: does not match the assertion's iss");
+      }
       let client: AssertionClient;
       try {
         client = await verifyClientAssertion(
