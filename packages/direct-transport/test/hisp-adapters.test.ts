@@ -20,6 +20,7 @@ import {
 } from "../src/index.js";
 import { combine } from "../src/hisp/smtp-transport.js";
 import { hispConformance, outbound } from "./helpers/hisp-conformance.js";
+import { openssl } from "./helpers/openssl.js";
 import { TestPki, type TestIdentity } from "./helpers/pki.js";
 
 let pki: TestPki;
@@ -151,6 +152,19 @@ hispConformance({
       trust: new TrustAnchors().add("b.example", [ca.certificate]),
       envelope: found.envelope,
     });
+    // And the independent peer agrees: openssl decrypts and verifies what arrived.
+    const file = pki.write(`arrived-${message.id}.eml`, found.raw);
+    const decrypted = await openssl([
+      "cms",
+      "-decrypt",
+      "-recip",
+      bDomain.files.cert,
+      "-inkey",
+      bDomain.files.key,
+      "-in",
+      file,
+    ]);
+    await openssl(["cms", "-verify", "-CAfile", ca.files.cert, "-purpose", "any"], decrypted);
     return { original: opened.original };
   },
   remote: { ...remote, unreachable: () => smtpTransport(closedPort) },
