@@ -4,6 +4,8 @@ import type {
   Bundle,
   Composition,
   Condition,
+  Coverage,
+  FamilyMemberHistory,
   MedicationStatement,
   Observation,
   Patient,
