@@ -109,7 +109,11 @@ async function openChecked(raw: Buffer, options: OpenOptions): Promise<OpenedMes
     const routable = [...recipients, ...addressesIn(headerValue(originalEntity, "Bcc"))];
     checkRouting(options.envelope, sender, routable, outer);
   }
-  const localRecipients = options.envelope?.to.map((a) => a.toLowerCase()) ?? recipients;
+  // Without an envelope, the local recipients are the protected ones this agent has anchors for (a Cc to another
+  // domain is not ours to judge).
+  const withAnchors = recipients.filter((r) => options.trust.anchorsFor(r).length > 0);
+  const localRecipients =
+    options.envelope?.to.map((a) => a.toLowerCase()) ?? (withAnchors.length ? withAnchors : recipients);
   if (localRecipients.length === 0) {
     throw new DirectSecurityError("not-for-us", "no local recipient to decide trust for");
   }
