@@ -255,6 +255,31 @@ describe("smtp adapter specifics", () => {
   });
 });
 
+describe("smtp-edge adapter specifics", () => {
+  it("a refused AUTH is a permanent failure with the server's reply", async () => {
+    const transport = new SmtpEdgeTransport({
+      host: "127.0.0.1",
+      port: edgePort,
+      user: "conduit",
+      pass: "wrong",
+      tls: { ca: ca.certificate.toString() },
+    });
+    const result = await transport.send(await outbound("alice@a.example", ["bob@b.example"]));
+    expect(result).toMatchObject({
+      outcome: "permanent-failure",
+      remoteReply: expect.stringMatching(/^535.*authentication failed/),
+    });
+  });
+
+  it("never sends the plain original to an edge whose certificate it cannot verify", async () => {
+    const transport = new SmtpEdgeTransport({ host: "127.0.0.1", port: edgePort, user: "conduit", pass: "s3cret" });
+    const before = edgeInbox.length;
+    const result = await transport.send(await outbound("alice@a.example", ["bob@b.example"]));
+    expect(result.outcome).toBe("transient-failure");
+    expect(edgeInbox.length).toBe(before);
+  });
+});
+
 describe("inbound SMTP listener", () => {
   it("refuses a recipient outside the local domains at RCPT time (no relaying)", async () => {
     const result = await edgeLikeSend(["someone@elsewhere.example"]);
