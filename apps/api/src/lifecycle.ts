@@ -20,6 +20,7 @@ import { createLogger, type Logger } from "./logger.js";
 import { createInboundQueue } from "./queues/inbound-queue.js";
 import { createOutboundQueue } from "./queues/outbound-queue.js";
 import { createWebhookQueue } from "./queues/webhook-queue.js";
+import { emitStatusEvents } from "./notifications/status-events.js";
 import { createRedis } from "./redis.js";
 import { startInboundWorker } from "./workers/inbound-worker.js";
 import { startOutboundWorker } from "./workers/outbound-worker.js";
@@ -115,7 +116,15 @@ export async function initConduit(config: Config, roles: Roles, options: InitOpt
       closers.push(() => workerRedis.quit());
       const transports = options.transports ?? registerSmtpAdapters(new TransportRegistry(config), db, secrets);
       closers.push(() => transports.close());
-      const outbound = startOutboundWorker(workerRedis, { config, db, logger, secrets, transports });
+      const onStatusChange = async (messageId: string) => {
+        await emitStatusEvents({ db, logger, webhookQueue }, messageId).catch((error: Error) =>
+          logger.warn(
+            { messageId, err: { message: error.message } },
+            "status events not created; the next change retries",
+          ),
+        );
+      };
+      const outbound = startOutboundWorker(workerRedis, { config, db, logger, secrets, transports, onStatusChange });
       const inbound = startInboundWorker(workerRedis, {
         config,
         db,
@@ -124,6 +133,7 @@ export async function initConduit(config: Config, roles: Roles, options: InitOpt
         webhookQueue,
         outboundQueue,
         tools: extractionTools,
+        onOutboundStatusChange: onStatusChange,
       });
       const webhooks = startWebhookWorker(workerRedis, {
         config,
@@ -135,7 +145,15 @@ export async function initConduit(config: Config, roles: Roles, options: InitOpt
       conduit.workers.push(outbound, inbound, webhooks);
       // Closed before the sweep stops and before Redis quits: close() lets jobs in flight finish.
       closers.push(() => Promise.all(conduit.workers.map((worker) => worker.close())));
-      const sweep = startOutboxSweep({ config, db, logger, outboundQueue, inboundQueue, webhookQueue });
+      const sweep = startOutboxSweep({
+        config,
+        db,
+        logger,
+        outboundQueue,
+        inboundQueue,
+        webhookQueue,
+        onOutboundStatusChange: onStatusChange,
+      });
       closers.push(() => sweep.stop());
     }
 

@@ -25,6 +25,8 @@ export interface InboundWorkerDeps {
   webhookQueue: WebhookQueue;
   outboundQueue: OutboundQueue;
   tools: ExtractionTools;
+  /** Told when a notification changed an outbound message's status (status webhooks). */
+  onOutboundStatusChange?: (messageId: string) => Promise<void>;
 }
 
 /** Ends an inbound message as quarantined: kept with its reason, never forwarded, no MDN. */

@@ -18,6 +18,8 @@ export interface OutboundWorkerDeps {
   logger: Logger;
   secrets: SecretBox;
   transports: TransportRegistry;
+  /** Told when a message's status changed (status webhooks). */
+  onStatusChange?: (messageId: string) => Promise<void>;
 }
 
 interface PreparedOriginal {
@@ -170,18 +172,21 @@ export function outboundProcessor(deps: OutboundWorkerDeps) {
         }
       });
       deps.logger.info({ messageId: message.id, adapter: transport.kind, attempt }, "message sent");
+      await deps.onStatusChange?.(message.id);
       return "sent";
     }
 
     const detail = { adapter: transport.kind, attempt, remoteReply: result.remoteReply ?? null };
     if (result.outcome === "permanent-failure") {
       await markFailed(db, message.id, result.reason, detail);
+      await deps.onStatusChange?.(message.id);
       deps.logger.warn({ messageId: message.id, adapter: transport.kind, attempt }, "message failed permanently");
       throw new UnrecoverableError(result.reason);
     }
     const attempts = job.opts.attempts ?? 1;
     if (attempt >= attempts) {
       await markFailed(db, message.id, `gave up after ${attempt} attempts: ${result.reason}`, detail);
+      await deps.onStatusChange?.(message.id);
       deps.logger.warn({ messageId: message.id, adapter: transport.kind, attempt }, "message failed after retries");
       throw new UnrecoverableError(result.reason);
     }
