@@ -109,8 +109,10 @@ async function sendSummaryTo(recipient: string) {
   return id;
 }
 
-async function statusOf(id: string, until: (status: any) => boolean, what = "status") {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type MessageStatusJson = any;
+
+async function statusOf(id: string, until: (status: MessageStatusJson) => boolean, what = "status") {
   return waitFor(
     async () => {
       const response = await api.request("GET", `/messages/${id}`);
