@@ -49,7 +49,7 @@ describe("seal then open gives back the original, byte for byte", () => {
         });
         expect(opened.original.equals(original)).toBe(true);
       }),
-      { numRuns: 40 },
+      { numRuns: 25 },
     );
   }, 60_000);
 
@@ -84,7 +84,7 @@ describe("seal then open gives back the original, byte for byte", () => {
           }
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   }, 60_000);
 
@@ -115,7 +115,7 @@ describe("seal then open gives back the original, byte for byte", () => {
           expect((outcome as { original: Buffer }).original.equals(original)).toBe(true);
         }
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   }, 60_000);
 });
