@@ -36,6 +36,8 @@ export interface SmtpListenerOptions {
   maxSize?: number;
   /** Name in the banner and EHLO reply. */
   serverName?: string;
+  /** Simultaneous connections; default 100. */
+  maxClients?: number;
   /**
    * Stores an accepted message. The 250 reply is sent only after it resolves, so a message is never acknowledged
    * before it is safely stored; a rejection becomes a 451 (transient) reply and the sender retries.
@@ -62,6 +64,7 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
     key: options.tls.key,
     cert: options.tls.cert,
     size: maxSize,
+    maxClients: options.maxClients ?? 100,
     authOptional: true,
     disabledCommands: ["AUTH"],
     banner: "Conduit Direct SMTP",
