@@ -34,6 +34,8 @@ export interface CodedOptions {
   reference?: string;
   /** Whether the AltCodes travel as translations (CV has none). */
   translations?: boolean;
+  /** The sender's own words for the concept, when they differ from the code's display name. */
+  originalText?: string | null;
 }
 
 /** A coded element. The first code is the primary one; AltCodes become translations. */
@@ -42,9 +44,11 @@ export function coded(name: string, code: CodeLike, options: CodedOptions = {}):
   if (!hasCode(code)) return el(name, { ...typeAttribute, ...unknown });
   const originalText = options.reference
     ? el("originalText", {}, el("reference", { value: options.reference }))
-    : !code.Code && code.Name
-      ? el("originalText", {}, code.Name)
-      : undefined;
+    : options.originalText
+      ? el("originalText", {}, options.originalText)
+      : !code.Code && code.Name
+        ? el("originalText", {}, code.Name)
+        : undefined;
   const translations =
     options.translations === false
       ? []
@@ -132,13 +136,34 @@ export function address(value: Partial<Address> | null | undefined, use?: string
   );
 }
 
-/** Telecom URLs (RFC 3966 `tel:`, RFC 6068 `mailto:`), as CDA's TEL type requires. */
-export function phone(value: string | null | undefined, use?: string): XmlElement | undefined {
-  return value ? el("telecom", { use, value: `tel:${value.replace(/\s+/g, "")}` }) : undefined;
+/** HL7 TelecommunicationAddressUse codes, and the words Redox senders use for them. */
+const telecomUses: Record<string, string> = {
+  home: "HP",
+  work: "WP",
+  office: "WP",
+  mobile: "MC",
+  cell: "MC",
+  pager: "PG",
+  emergency: "EC",
+  temporary: "TMP",
+};
+const telecomUseCodes = new Set(["H", "HP", "HV", "WP", "DIR", "PUB", "BAD", "TMP", "AS", "EC", "MC", "PG"]);
+
+/** A `use` the schema accepts (it is a code set), or none: a sender's free text must not make the document invalid. */
+export function telecomUse(use: string | null | undefined): string | undefined {
+  if (!use) return undefined;
+  const trimmed = use.trim();
+  if (trimmed.split(/\s+/).every((part) => telecomUseCodes.has(part))) return trimmed;
+  return telecomUses[trimmed.toLowerCase()];
 }
 
-export function email(value: string | null | undefined, use?: string): XmlElement | undefined {
-  return value ? el("telecom", { use, value: `mailto:${value.trim()}` }) : undefined;
+/** Telecom URLs (RFC 3966 `tel:`, RFC 6068 `mailto:`), as CDA's TEL type requires. */
+export function phone(value: string | null | undefined, use?: string | null): XmlElement | undefined {
+  return value ? el("telecom", { use: telecomUse(use), value: `tel:${value.replace(/\s+/g, "")}` }) : undefined;
+}
+
+export function email(value: string | null | undefined, use?: string | null): XmlElement | undefined {
+  return value ? el("telecom", { use: telecomUse(use), value: `mailto:${value.trim()}` }) : undefined;
 }
 
 export function personName(

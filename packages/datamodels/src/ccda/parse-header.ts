@@ -12,7 +12,8 @@ import { attr, child, childrenNamed, path, textOf, type XNode } from "./xml-read
 
 function codedWord(node: XNode | undefined, context: ReadContext): string | undefined {
   if (!node) return undefined;
-  return attr(node, "displayName") ?? context.resolveText(child(node, "originalText")) ?? attr(node, "code");
+  // The sender's own words first: a code's display name is the code system's, not what was recorded.
+  return context.resolveText(child(node, "originalText")) ?? attr(node, "displayName") ?? attr(node, "code");
 }
 
 function readOrganization(node: XNode | undefined, context: ReadContext): Organization | undefined {

@@ -8,9 +8,11 @@ import { el, type XmlChild, type XmlElement } from "./xml-writer.js";
 
 /** People, organizations and their contact details, in both directions (CDA R2 roles and entities). */
 
+/** The provider's own id first, then the NPI when it is given separately. */
 export function providerIds(provider: Partial<Provider> | null | undefined): XmlElement[] {
-  if (provider?.NPI) return [identifier({ ID: provider.NPI, IDType: "NPI" })];
-  return [identifier({ ID: provider?.ID, IDType: provider?.IDType })];
+  const ids = [identifier({ ID: provider?.ID, IDType: provider?.IDType })];
+  if (provider?.NPI && provider.NPI !== provider.ID) ids.push(identifier({ ID: provider.NPI, IDType: "NPI" }));
+  return provider?.ID || !provider?.NPI ? ids : ids.slice(1);
 }
 
 /** Contents of an assignedAuthor/assignedEntity for a Redox provider, in schema order (id, code, addr, telecom, person). */
@@ -102,14 +104,16 @@ export function readProvider(node: XNode | undefined, context: ReadContext): Pro
   const ids = childrenNamed(node, "id")
     .map(readIdentifier)
     .filter((id): id is Identifier => !!id);
-  const npi = ids.find((id) => id.IDType === "NPI");
-  const first = npi ?? ids[0];
+  const first = ids[0];
+  // A second id that is an NPI is the provider's NPI beside its own id.
+  const npi = ids.slice(1).find((id) => id.IDType === "NPI");
   const person =
     child(node, "assignedPerson") ?? child(node, "associatedPerson") ?? child(node, "informationRecipient");
   const { phones, emails } = readTelecoms(childrenNamed(node, "telecom"));
   return compact({
     ID: first?.ID,
     IDType: first?.IDType,
+    NPI: npi?.ID,
     ...readName(child(person, "name")),
     Address: readAddress(child(node, "addr")),
     PhoneNumber: phones.length ? { Office: phones[0]!.value } : undefined,

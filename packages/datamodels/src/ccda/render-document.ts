@@ -164,13 +164,17 @@ function patientRole(patient: Patient): XmlElement {
         ? el("religiousAffiliationCode", { nullFlavor: "OTH" }, el("originalText", {}, demographics.Religion))
         : undefined,
       races[0]
-        ? coded("raceCode", races[0])
+        ? coded("raceCode", races[0], {
+            originalText: demographics.Race !== races[0].Name ? demographics.Race : undefined,
+          })
         : demographics.Race
           ? el("raceCode", { nullFlavor: "OTH" }, el("originalText", {}, demographics.Race))
           : el("raceCode", { nullFlavor: "UNK" }),
       races.slice(1).map((race) => coded("sdtc:raceCode", race)),
       ethnicities[0]
-        ? coded("ethnicGroupCode", ethnicities[0])
+        ? coded("ethnicGroupCode", ethnicities[0], {
+            originalText: demographics.Ethnicity !== ethnicities[0].Name ? demographics.Ethnicity : undefined,
+          })
         : demographics.Ethnicity
           ? el("ethnicGroupCode", { nullFlavor: "OTH" }, el("originalText", {}, demographics.Ethnicity))
           : el("ethnicGroupCode", { nullFlavor: "UNK" }),

@@ -13,7 +13,7 @@ import { parseInsurances, renderInsurances } from "./sections/insurances.js";
 import { parseMedicalEquipment, renderMedicalEquipment } from "./sections/medical-equipment.js";
 import { parseMedicationList, renderMedicationList } from "./sections/medications.js";
 import { parsePlanOfCare, renderPlanOfCare } from "./sections/plan-of-care.js";
-import { parseProblemList, problemLists, renderProblemList } from "./sections/problems.js";
+import { parseProblemList, problemLists, renderProblemList, withCommentsOnly } from "./sections/problems.js";
 import { parseProcedures, renderProcedures } from "./sections/procedures.js";
 import { parseResults, renderResults } from "./sections/results.js";
 import type { RenderedSection } from "./sections/shared.js";
@@ -83,12 +83,12 @@ export const sectionCodecs: Readonly<Record<string, SectionCodec>> = {
   AdmissionDiagnosis: codec(
     (data: Parameters<typeof renderProblemList>[0], context) =>
       renderProblemList(data, context, problemLists.admission),
-    (section, context) => parseProblemList(section, context, "Admission diagnosis"),
+    (section, context) => parseProblemList(section, context, "Admission diagnosis").map(withCommentsOnly),
   ),
   DischargeDiagnosis: codec(
     (data: Parameters<typeof renderProblemList>[0], context) =>
       renderProblemList(data, context, problemLists.discharge),
-    (section, context) => parseProblemList(section, context, "Discharge diagnosis"),
+    (section, context) => parseProblemList(section, context, "Discharge diagnosis").map(withCommentsOnly),
   ),
   MedicationsAdministered: codec(
     (data: Parameters<typeof renderMedicationList>[0], context) =>

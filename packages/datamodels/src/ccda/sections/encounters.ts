@@ -8,7 +8,7 @@ import type { RenderContext } from "../render-context.js";
 import { actStatus } from "../value-sets.js";
 import { attr, child, childrenNamed, hasTemplate, path, textOf, type XNode } from "../xml-reader.js";
 import { el } from "../xml-writer.js";
-import { parseProblemObservation, problemObservation } from "./problems.js";
+import { parseProblemObservation, problemObservation, withCommentsOnly } from "./problems.js";
 import { displayOf, related, sectionStatements, SectionBuilder, textRef, type RenderedSection } from "./shared.js";
 
 /**
@@ -134,7 +134,7 @@ export function parseEncounters(section: XNode, context: ReadContext): Encounter
     const diagnoses = related(statement)
       .filter((item) => hasTemplate(item, templates.encounterDiagnosis.root))
       .flatMap((act) => related(act).filter((item) => hasTemplate(item, templates.problemObservation.root)))
-      .map((observation) => parseProblemObservation(observation, context));
+      .map((observation) => withCommentsOnly(parseProblemObservation(observation, context)));
     out.push(
       compact({
         Identifiers: childrenNamed(statement, "id")

@@ -203,3 +203,10 @@ export function parseProblemList(section: XNode, context: ReadContext, label: st
   }
   return out;
 }
+
+/** For lists whose Redox shape has only `Comments` (diagnoses): every comment there, none in `Comment`. */
+export function withCommentsOnly(problem: ProblemLike): ProblemLike {
+  const { Comment, ...rest } = problem;
+  const comments = [...(Comment ? [{ Text: Comment }] : []), ...(problem.Comments ?? [])];
+  return compact({ ...rest, Comments: comments });
+}

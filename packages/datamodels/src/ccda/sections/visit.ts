@@ -8,7 +8,7 @@ import { compact, type ReadContext } from "../read-context.js";
 import type { RenderContext } from "../render-context.js";
 import { child, type XNode } from "../xml-reader.js";
 import { el } from "../xml-writer.js";
-import { parseProblemObservation, problemObservation } from "./problems.js";
+import { parseProblemObservation, problemObservation, withCommentsOnly } from "./problems.js";
 import { displayOf, sectionStatements, SectionBuilder, textRef, type RenderedSection } from "./shared.js";
 
 /** VisitPush's own sections: reasons for the visit, instructions given, and the assessment's diagnoses. */
@@ -110,7 +110,7 @@ export function parseAssessment(section: XNode, context: ReadContext): NonNullab
   const diagnoses = sectionStatements(section)
     .filter((statement) => statement.name === "observation")
     .map((observation) => {
-      const problem = parseProblemObservation(observation, context);
+      const problem = withCommentsOnly(parseProblemObservation(observation, context));
       const codes = [
         problem.Code
           ? {
