@@ -103,3 +103,25 @@ describe("ClinicalSummary -> C-CDA R2.1 CCD", () => {
     expect(renderClinicalSummaryCda(payload, options)).toBe(renderClinicalSummaryCda(payload, options));
   });
 });
+
+describe("whatever a sender puts in free-text fields, the CDA stays schema-valid", () => {
+  it("codes and units with spaces, odd numbers, words where codes go, markup and control characters in text", () => {
+    const payload = payloadOf(samples[0]!);
+    payload.Header.Patient.Demographics!.FirstName = "O'Brien & <Sons>\u0001";
+    payload.Header.Patient.Demographics!.Language = "en US";
+    payload.Allergies![0]!.Substance = { Code: "PEN G 1", CodeSystem: "local", Name: "Penicillin G" };
+    payload.Medications![0]!.Dose = { Quantity: "4", Units: "mg per day" };
+    payload.Medications![0]!.Frequency = { EventCode: "before meals" };
+    payload.Medications![0]!.SupplyOrder = { NumberOfRefillsRemaining: 2.5, Quantity: "30", Units: "tablet s" };
+    payload.Results![0]!.Observations![0]!.Units = "g per dl";
+    payload.Results![0]!.Observations![0]!.ReferenceRange = { Low: "12", High: "16", Text: "12 < x < 16 & normal" };
+    payload.Header.Document!.Custodian = { Name: "Clinic", Telecom: [{ Value: "+1 555 0100", Use: "Front desk" }] };
+    payload.AllergyText =
+      '<table><tr><td ID=\'1bad\'>x</td><td ID="dup">y</td><td ID="dup">z</td></tr></table><script>alert(1)</script>';
+    const xml = renderClinicalSummaryCda(payload, options);
+    expect(schemaErrors(xml)).toEqual([]);
+    expect(xml).toContain("<given>O'Brien &amp; &lt;Sons&gt;</given>");
+    expect(xml).toContain('<doseQuantity value="4" unit="mgperday"/>');
+    expect(xml).toContain('nullFlavor="OTH" displayName="Penicillin G"');
+  });
+});

@@ -14,13 +14,29 @@ export function hasCode(code: CodeLike): code is Partial<Code> {
   return !!code && !!(code.Code || code.Name);
 }
 
+/**
+ * CDA's `cs` type (codes, units, language tags): a token without white space (datatypes-base.xsd). A sender's
+ * "mg per day" or "ABC 123" would make the whole document schema-invalid, so such values are caught here.
+ */
+export function isCs(value: string | null | undefined): value is string {
+  return !!value && /^[^\s]+$/.test(value);
+}
+
+/** A unit as `cs`: UCUM units have no white space; a sender's free text is closed up rather than refused. */
+export function csUnit(unit: string | null | undefined): string | undefined {
+  const trimmed = unit?.trim();
+  return trimmed ? trimmed.replace(/\s+/g, "") : undefined;
+}
+
 function codeAttributes(code: Partial<Code>) {
   const oid = codeSystemOid(code.CodeSystem, code.CodeSystemName);
   if (!code.Code) return { nullFlavor: "UNK" };
+  // A code with white space is not a CDA code: "other", with the sender's words kept as the display name.
+  if (!isCs(code.Code.trim())) return { nullFlavor: "OTH", codeSystem: oid, displayName: code.Name ?? code.Code };
   // A code whose system cannot be named as an OID keeps its code and the sender's system name, so nothing is lost;
   // CDA consumers treat it as uncoded.
   return {
-    code: code.Code,
+    code: code.Code.trim(),
     codeSystem: oid,
     codeSystemName: code.CodeSystemName ?? codeSystemName(oid) ?? (oid ? undefined : (code.CodeSystem ?? undefined)),
     displayName: code.Name ?? undefined,
@@ -109,7 +125,7 @@ export function quantity(
 ) {
   const typeAttribute = xsiType ? { "xsi:type": xsiType } : {};
   if (!isDecimal(value)) return el(name, { ...typeAttribute, ...unknown });
-  return el(name, { ...typeAttribute, value: String(value).trim(), unit: unit?.trim() || undefined });
+  return el(name, { ...typeAttribute, value: String(value).trim(), unit: csUnit(unit) });
 }
 
 export function identifier(id: Partial<Identifier> | null | undefined): XmlElement {

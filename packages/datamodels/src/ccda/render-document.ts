@@ -12,6 +12,7 @@ import {
   phone,
   templateIds,
   time,
+  isCs,
 } from "./datatypes.js";
 import { identifierRoot } from "./ids.js";
 import { senderNarrative } from "./narrative.js";
@@ -179,7 +180,7 @@ function patientRole(patient: Patient): XmlElement {
           ? el("ethnicGroupCode", { nullFlavor: "OTH" }, el("originalText", {}, demographics.Ethnicity))
           : el("ethnicGroupCode", { nullFlavor: "UNK" }),
       ethnicities.slice(1).map((item) => coded("sdtc:ethnicGroupCode", item)),
-      demographics.Language
+      isCs(demographics.Language)
         ? el(
             "languageCommunication",
             {},

@@ -1,6 +1,6 @@
 import type { MedicationsEntry } from "../../clinical-summary/sections/medications.js";
 import type { Code } from "../../common.js";
-import { coded, fixedCode, interval, isDecimal, quantity, templateIds } from "../datatypes.js";
+import { coded, csUnit, fixedCode, interval, isCs, isDecimal, quantity, templateIds } from "../datatypes.js";
 import { oids, templates, type TemplateId } from "../oids.js";
 import { compact, isNegated, readInterval, type ReadContext } from "../read-context.js";
 import type { RenderContext } from "../render-context.js";
@@ -44,8 +44,7 @@ export function medicationActivity(
   options: { planned?: boolean; rowId?: string; productCell?: string; template?: TemplateId } = {},
 ): XmlElement {
   const period = medication.Frequency?.Period;
-  const unit =
-    frequencyUnits[(medication.Frequency?.Unit ?? "").toLowerCase()] ?? medication.Frequency?.Unit ?? undefined;
+  const unit = frequencyUnits[(medication.Frequency?.Unit ?? "").toLowerCase()] ?? csUnit(medication.Frequency?.Unit);
   const status = actStatus(medication.Status, options.planned ? "active" : medication.EndDate ? "completed" : "active");
   return el(
     "substanceAdministration",
@@ -71,11 +70,11 @@ export function medicationActivity(
           },
           el("period", { value: String(period).trim(), unit }),
         )
-      : medication.Frequency?.EventCode
+      : isCs(medication.Frequency?.EventCode)
         ? el(
             "effectiveTime",
             { "xsi:type": "EIVL_TS", operator: "A" },
-            el("event", { code: medication.Frequency.EventCode }),
+            el("event", { code: medication.Frequency!.EventCode }),
           )
         : undefined,
     medication.Route ? coded("routeCode", medication.Route) : undefined,
@@ -119,13 +118,13 @@ export function medicationActivity(
             interval("effectiveTime", medication.SupplyOrder.StartDate, medication.SupplyOrder.EndDate, {
               xsiType: "IVL_TS",
             }),
-            isDecimal(medication.SupplyOrder.NumberOfRefillsRemaining)
+            /^\d+$/.test(String(medication.SupplyOrder.NumberOfRefillsRemaining ?? "").trim())
               ? el("repeatNumber", { value: String(medication.SupplyOrder.NumberOfRefillsRemaining) })
               : undefined,
             isDecimal(medication.SupplyOrder.Quantity)
               ? el("quantity", {
                   value: String(medication.SupplyOrder.Quantity),
-                  unit: medication.SupplyOrder.Units ?? undefined,
+                  unit: csUnit(medication.SupplyOrder.Units),
                 })
               : undefined,
           ),

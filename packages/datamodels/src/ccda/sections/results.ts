@@ -1,5 +1,5 @@
 import type { ResultsEntry } from "../../clinical-summary/sections/results.js";
-import { address, coded, hasCode, isDecimal, templateIds, time } from "../datatypes.js";
+import { address, coded, csUnit, hasCode, isDecimal, templateIds, time } from "../datatypes.js";
 import { identifierRoot, identifierType } from "../ids.js";
 import { oids, templates } from "../oids.js";
 import { compact, readInterval, readTime, type ReadContext } from "../read-context.js";
@@ -50,7 +50,7 @@ export function observationValue(observation: Partial<ResultObservation>, refere
     if (!value.attributes.nullFlavor) return el("value", { "xsi:type": "TS", value: value.attributes.value });
   }
   if (isDecimal(observation.Value) && !valueType.includes("string")) {
-    return el("value", { "xsi:type": "PQ", value: observation.Value.trim(), unit: observation.Units?.trim() || "1" });
+    return el("value", { "xsi:type": "PQ", value: observation.Value.trim(), unit: csUnit(observation.Units) ?? "1" });
   }
   return el("value", { "xsi:type": "ST" }, observation.Value);
 }
@@ -103,10 +103,10 @@ function referenceRange(
             "value",
             { "xsi:type": "IVL_PQ" },
             isDecimal(range.Low)
-              ? el("low", { value: String(range.Low).trim(), unit: units?.trim() || "1" })
+              ? el("low", { value: String(range.Low).trim(), unit: csUnit(units) ?? "1" })
               : undefined,
             isDecimal(range.High)
-              ? el("high", { value: String(range.High).trim(), unit: units?.trim() || "1" })
+              ? el("high", { value: String(range.High).trim(), unit: csUnit(units) ?? "1" })
               : undefined,
           )
         : undefined,

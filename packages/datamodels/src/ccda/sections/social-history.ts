@@ -1,6 +1,6 @@
 import type { SocialHistorySection } from "../../clinical-summary/sections/social-history.js";
 import type { Code } from "../../common.js";
-import { coded, fixedCode, hasCode, interval, isDecimal, templateIds, time } from "../datatypes.js";
+import { coded, csUnit, fixedCode, hasCode, interval, isDecimal, templateIds, time } from "../datatypes.js";
 import { oids, templates } from "../oids.js";
 import { compact, readInterval, readTime, type ReadContext } from "../read-context.js";
 import type { RenderContext } from "../render-context.js";
@@ -32,7 +32,7 @@ function socialValue(observation: SocialObservation): XmlElement | undefined {
     return el("value", {
       "xsi:type": "PQ",
       value: observation.ValueText.trim(),
-      unit: observation.Units?.trim() || "1",
+      unit: csUnit(observation.Units) ?? "1",
     });
   }
   return el("value", { "xsi:type": "ST" }, observation.ValueText);
