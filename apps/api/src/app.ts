@@ -14,6 +14,7 @@ import { errorHandler, notFoundHandler } from "./http/error-handler.js";
 import { requestLog } from "./http/request-log.js";
 import { authRouter } from "./routes/auth-routes.js";
 import { endpointRouter } from "./routes/endpoint-routes.js";
+import { docsRouter } from "./routes/docs-routes.js";
 import { healthRouter } from "./routes/health-routes.js";
 import { messageRouter } from "./routes/message-routes.js";
 import { webhookRouter } from "./routes/webhook-routes.js";
@@ -31,6 +32,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(express.json({ limit: ctx.config.MAX_BODY_BYTES, type: () => true, strict: false }));
 
   app.use("/health", healthRouter(ctx));
+  app.use(docsRouter());
   app.use("/auth", authRouter(ctx));
   app.use("/operator", operatorRouter(ctx));
   app.use("/config", requireAdmin(ctx), configRouter(ctx));

@@ -1,5 +1,5 @@
 import { parse as parseCsv } from "csv-parse/sync";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import { isDirectAddress, isValidNpi } from "@conduit/datamodels";
 import { ApiError } from "../http/api-error.js";
 
@@ -83,7 +83,9 @@ function cellText(value: ExcelJS.CellValue): string {
 }
 
 async function xlsxTable(data: Buffer): Promise<Table> {
-  const workbook = new ExcelJS.Workbook();
+  // Loaded on first use: exceljs takes about a second to import, which every start-up would otherwise pay.
+  const { default: excel } = await import("exceljs");
+  const workbook = new excel.Workbook();
   try {
     await workbook.xlsx.load(data as unknown as ArrayBuffer);
   } catch (error) {
