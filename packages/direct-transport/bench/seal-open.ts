@@ -2,7 +2,7 @@
  * Seal and open throughput on this machine: `npx tsx bench/seal-open.ts` from the package folder.
  * One recipient, a 48 KB C-CDA attachment, RSA 2048.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { composeOriginalMessage, openMessage, sealMessage, TrustAnchors } from "../src/index.js";
 import { TestPki } from "../test/helpers/pki.js";
@@ -43,3 +43,4 @@ for (const keyTransport of ["rsa-oaep-sha256", "rsa-pkcs1-v1_5"] as const) {
     `${keyTransport}: message ${original.length} B, sealed ${sealed.length} B; seal ${sealMs.toFixed(2)} ms (${(1000 / sealMs).toFixed(0)}/s), open ${openMs.toFixed(2)} ms (${(1000 / openMs).toFixed(0)}/s)`,
   );
 }
+rmSync(pki.dir, { recursive: true, force: true });

@@ -49,7 +49,8 @@ async function keyPair(bits: number): Promise<CryptoKeyPair> {
 }
 
 export class TestPki {
-  readonly dir = mkdtempSync(path.join(tmpdir(), "conduit-pki-"));
+  /** Under the run's folder (see global-setup.ts), removed when the run ends. */
+  readonly dir = mkdtempSync(path.join(process.env["CONDUIT_PKI_ROOT"] ?? tmpdir(), "conduit-pki-"));
   private counter = 0;
 
   async issue(name: string, issuer: TestIdentity | undefined, options: IssueOptions = {}): Promise<TestIdentity> {
