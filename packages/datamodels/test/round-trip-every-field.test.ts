@@ -128,3 +128,43 @@ describe("every field of the model through CDA and back", () => {
     expect(carried.length).toBeGreaterThan(1000);
   });
 });
+
+describe("every text field holding spaces and markup characters", () => {
+  const numeric = new Set([
+    "DataModel",
+    "EventType",
+    "Quantity",
+    "Value",
+    "Low",
+    "High",
+    "Period",
+    "AgeAtOnset",
+    "NumberOfRefillsRemaining",
+  ]);
+  const hostile = (value: unknown, key = ""): unknown => {
+    if (Array.isArray(value)) return value.map((item) => hostile(item, key));
+    if (value && typeof value === "object")
+      return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, hostile(item, name)]));
+    if (
+      typeof value !== "string" ||
+      numeric.has(key) ||
+      /(Date|DateTime|DOB|EstimatedDelivery)$/.test(key) ||
+      /^DirectAddress/.test(key)
+    )
+      return value;
+    return `${value} x<&>"' y`;
+  };
+
+  it("still renders a schema-valid document", () => {
+    const payload = hostile(kitchenSink(clinicalSummaryVisitPushSchema)) as Record<string, Record<string, unknown>>;
+    payload.Meta!.Destinations = [{ ID: "destination" }];
+    delete payload.Meta!.Extensions;
+    (
+      (payload.Header!.Patient as Record<string, Record<string, unknown>>).Demographics as Record<string, unknown>
+    ).EmailAddresses = [{ Address: "patient@example.org" }];
+    expect(clinicalSummaryVisitPushSchema.safeParse(payload).error?.issues ?? []).toEqual([]);
+    expect(
+      schemaErrors(renderClinicalSummaryCda(payload as never, { fallbackDocumentId: "a b", custodianName: "C & D" })),
+    ).toEqual([]);
+  });
+});
