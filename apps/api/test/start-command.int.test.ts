@@ -94,7 +94,7 @@ describe("the start command", () => {
       expect(mail.attachments).toHaveLength(1);
     }
     expect((await readdir(path.join(varDir, "outbox"))).filter((name) => name.endsWith(".eml"))).toHaveLength(2);
-  });
+  }, 120_000);
 
   it("stops cleanly on SIGTERM", async () => {
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));

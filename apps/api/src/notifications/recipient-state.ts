@@ -2,7 +2,7 @@ import type { MessageStatus, Prisma } from "../generated/prisma/client.js";
 
 /** What can happen to one recipient of an outbound message after it was handed over. */
 export type RecipientEvent =
-  | { kind: "sent"; remoteReply?: string | null }
+  | { kind: "sent"; remoteReply?: string | null; final?: boolean }
   | { kind: "processed"; detail?: string }
   | { kind: "dispatched"; detail?: string }
   | { kind: "failed"; detail: string; remoteReply?: string | null }
@@ -42,7 +42,8 @@ export async function applyRecipientEvent(
   let data: Prisma.MessageRecipientUpdateInput | undefined;
   switch (event.kind) {
     case "sent":
-      if ((rank[recipient.status] ?? 9) < rank.sent!) data = { status: "sent", remoteReply: event.remoteReply ?? null };
+      if ((rank[recipient.status] ?? 9) < rank.sent!)
+        data = { status: "sent", remoteReply: event.remoteReply ?? null, finalAt: event.final ? now : null };
       break;
     case "processed":
       if ((rank[recipient.status] ?? 9) < rank.processed!)

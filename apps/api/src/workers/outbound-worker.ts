@@ -155,7 +155,12 @@ export function outboundProcessor(deps: OutboundWorkerDeps) {
         });
         if (updated.count === 1) {
           for (const address of message.directTo) {
-            await applyRecipientEvent(tx, message, address, { kind: "sent", remoteReply: result.remoteReply ?? null });
+            await applyRecipientEvent(tx, message, address, {
+              kind: "sent",
+              remoteReply: result.remoteReply ?? null,
+              // Nothing ever answers for a file: written is as far as it goes.
+              final: transport.kind === "file",
+            });
           }
           await tx.messageEvent.create({
             data: {
