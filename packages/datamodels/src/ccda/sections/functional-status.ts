@@ -19,12 +19,11 @@ export function renderFunctionalStatus(status: Section, context: RenderContext):
       observation.DateTime,
     ]);
     builder.entry(
-      resultObservation(
-        { ...observation, Status: "completed", ReferenceRange: observation.ReferenceRange as never },
-        context,
-        ["functional", index],
-        { rowId, cell: cell(0), template: templates.functionalStatusObservation },
-      ),
+      resultObservation({ ...observation, Status: "completed" }, context, ["functional", index], {
+        rowId,
+        cell: cell(0),
+        template: templates.functionalStatusObservation,
+      }),
     );
   });
   (status.Supplies ?? []).forEach((supply, index) => {
@@ -53,7 +52,7 @@ export function parseFunctionalStatus(section: XNode, context: ReadContext): Sec
       const parsed = parseResultObservation(statement, context);
       delete parsed.Status;
       delete parsed.ValueType;
-      observations.push(parsed as never);
+      observations.push(parsed);
     } else {
       context.warn(`Functional status: a ${statement.name} entry was skipped`);
     }

@@ -21,6 +21,27 @@ import type { Code } from "../../common.js";
 
 type ResultObservation = NonNullable<ResultsEntry["Observations"]>[number];
 
+/** A reference range as results (strings) and functional status (numbers) carry it. */
+interface ReferenceRange {
+  Low?: string | number | null;
+  High?: string | number | null;
+  Text?: string | null;
+}
+
+/** The fields a measured observation has, whichever Redox list it comes from (results, vitals, functional status). */
+export interface MeasuredObservation extends Partial<Code> {
+  Status?: string | null;
+  Interpretation?: string | null;
+  DateTime?: string | null;
+  CodedValue?: Partial<Code> | null;
+  Value?: string | null;
+  ValueType?: string | null;
+  Units?: string | null;
+  ReferenceRange?: ReferenceRange | null;
+  TargetSite?: Partial<Code> | null;
+  Comments?: readonly { Text?: string | null }[] | null;
+}
+
 /** Redox `ValueType` for a CDA value's `xsi:type`, and back. */
 const valueTypeByXsiType: Record<string, string> = {
   PQ: "PhysicalQuantity",
@@ -39,7 +60,7 @@ const valueTypeByXsiType: Record<string, string> = {
  * An observation value in the type its content calls for: a code (CD), a number with its unit (PQ), a date (TS) or
  * text (ST). A numeric value without a unit is a PQ with UCUM's unity `1`.
  */
-export function observationValue(observation: Partial<ResultObservation>, reference?: string): XmlElement | undefined {
+export function observationValue(observation: MeasuredObservation, reference?: string): XmlElement | undefined {
   const valueType = (observation.ValueType ?? "").toLowerCase();
   if (hasCode(observation.CodedValue) && (valueType.includes("code") || valueType === "" || !observation.Value)) {
     return coded("value", observation.CodedValue, { xsiType: "CD", reference });
@@ -86,7 +107,7 @@ export function readObservationValue(observation: XNode, context: ReadContext): 
 }
 
 function referenceRange(
-  range: ResultObservation["ReferenceRange"],
+  range: ReferenceRange | null | undefined,
   units: string | null | undefined,
 ): XmlElement | undefined {
   if (!range || !(range.Low || range.High || range.Text)) return undefined;
@@ -116,7 +137,7 @@ function referenceRange(
 
 /** Result Observation (4.2), also the shape of functional status and other measured observations. */
 export function resultObservation(
-  observation: Partial<ResultObservation> & { TargetSite?: Partial<Code> | null },
+  observation: MeasuredObservation,
   context: RenderContext,
   id: (string | number)[],
   options: { rowId?: string; cell?: string; template?: { root: string; extension?: string } } = {},
