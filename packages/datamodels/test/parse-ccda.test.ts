@@ -254,3 +254,19 @@ describe("every coded problem, allergy, medication and result of each fixture is
     expect(payload.Allergies.map((allergy: Json) => allergy.Status?.Name)).toEqual(expect.arrayContaining(["Active"]));
   });
 });
+
+describe("negation is kept wherever the document states it", () => {
+  it("a procedure documented as not done reads as not done, and goes out again as not done", () => {
+    const xml = readFixtureText("ccda/CCD.xml").replace(
+      '<procedure moodCode="EVN" classCode="PROC">',
+      '<procedure classCode="PROC" moodCode="EVN" negationInd="true">',
+    );
+    const { payload } = parseCcda(xml) as { payload: Json };
+    expect(payload.Procedures.Procedures[0].IsNegativeIndicator).toBe(true);
+    const again = renderClinicalSummaryCda(payload as never, {
+      fallbackDocumentId: "x",
+      custodianName: "Conduit Test Clinic",
+    });
+    expect(again).toMatch(/<procedure classCode="PROC" moodCode="EVN" negationInd="true">/);
+  });
+});

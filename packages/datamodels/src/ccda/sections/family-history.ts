@@ -1,7 +1,7 @@
 import type { FamilyHistoryEntry } from "../../clinical-summary/sections/family-history.js";
 import { coded, fixedCode, hasCode, isDecimal, templateIds, time } from "../datatypes.js";
 import { oids, templates } from "../oids.js";
-import { compact, readTime, type ReadContext } from "../read-context.js";
+import { compact, isNegated, readTime, type ReadContext } from "../read-context.js";
 import type { RenderContext } from "../render-context.js";
 import { administrativeGender, sexWord } from "../value-sets.js";
 import { attr, child, childrenNamed, hasTemplate, path, type XNode } from "../xml-reader.js";
@@ -35,7 +35,11 @@ export function renderFamilyHistory(history: readonly FamilyHistoryEntry[], cont
         {},
         el(
           "observation",
-          { classCode: "OBS", moodCode: "EVN" },
+          {
+            classCode: "OBS",
+            moodCode: "EVN",
+            negationInd: (problem as { IsNegativeIndicator?: boolean }).IsNegativeIndicator ? "true" : undefined,
+          },
           templateIds(templates.familyHistoryObservation),
           context.id("family", index, problemIndex),
           hasCode(problem.Type) ? coded("code", problem.Type) : fixedCode("code", "64572001", oids.snomed, "Condition"),
@@ -138,6 +142,8 @@ export function parseFamilyHistory(section: XNode, context: ReadContext): Family
           DateTime: readTime(child(observation, "effectiveTime")),
           AgeAtOnset: attr(child(age, "value"), "value"),
           IsCauseOfDeath: cause || undefined,
+          // Not in Redox's FamilyHistory: "no family history of X" must not read as a family history of X.
+          IsNegativeIndicator: isNegated(observation) ? true : undefined,
         });
       });
     out.push(

@@ -2,7 +2,7 @@ import type { ProceduresSection } from "../../clinical-summary/sections/procedur
 import type { Code } from "../../common.js";
 import { coded, hasCode, templateIds, time } from "../datatypes.js";
 import { templates } from "../oids.js";
-import { compact, readTime, type ReadContext } from "../read-context.js";
+import { compact, isNegated, readTime, type ReadContext } from "../read-context.js";
 import type { RenderContext } from "../render-context.js";
 import { actStatus } from "../value-sets.js";
 import { attr, child, hasTemplate, type XNode } from "../xml-reader.js";
@@ -18,6 +18,7 @@ import {
 } from "./shared.js";
 
 type Performed = Partial<Code> & {
+  IsNegativeIndicator?: boolean | null;
   DateTime?: string | null;
   Status?: string | null;
   TargetSite?: Partial<Code> | null;
@@ -54,7 +55,11 @@ export function renderProcedures(procedures: NonNullable<ProceduresSection>, con
       builder.entry(
         el(
           kind.element,
-          { classCode: kind.classCode, moodCode: "EVN" },
+          {
+            classCode: kind.classCode,
+            moodCode: "EVN",
+            negationInd: procedure.IsNegativeIndicator ? "true" : undefined,
+          },
           templateIds(kind.template),
           context.id("procedure", kind.key, index),
           coded("code", procedure, { reference: cell(0) }),
@@ -90,6 +95,8 @@ export function parseProcedures(section: XNode, context: ReadContext): NonNullab
         ...(context.code(child(statement, "code")) ?? {}),
         DateTime: readTime(child(statement, "effectiveTime")),
         Status: attr(child(statement, "statusCode"), "code"),
+        // Not in Redox's Procedures: a procedure documented as not done must not read as done.
+        IsNegativeIndicator: isNegated(statement) ? true : undefined,
         TargetSite: context.code(child(statement, "targetSiteCode")),
         Comments: comments.map((text) => ({ Text: text })),
       }),

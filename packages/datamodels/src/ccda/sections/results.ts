@@ -2,7 +2,7 @@ import type { ResultsEntry } from "../../clinical-summary/sections/results.js";
 import { address, coded, csUnit, hasCode, isDecimal, templateIds, time } from "../datatypes.js";
 import { identifierRoot, identifierType } from "../ids.js";
 import { oids, templates } from "../oids.js";
-import { compact, readInterval, readTime, type ReadContext } from "../read-context.js";
+import { compact, isNegated, readInterval, readTime, type ReadContext } from "../read-context.js";
 import type { RenderContext } from "../render-context.js";
 import { actStatus, interpretationCode, interpretationWord, resultStatusWord } from "../value-sets.js";
 import { attr, child, childrenNamed, path, textOf, type XNode } from "../xml-reader.js";
@@ -40,6 +40,7 @@ export interface MeasuredObservation extends Partial<Code> {
   ReferenceRange?: ReferenceRange | null;
   TargetSite?: Partial<Code> | null;
   Comments?: readonly { Text?: string | null }[] | null;
+  IsNegativeIndicator?: boolean | null;
 }
 
 /** Redox `ValueType` for a CDA value's `xsi:type`, and back. */
@@ -145,7 +146,7 @@ export function resultObservation(
   const interpretation = interpretationCode(observation.Interpretation);
   return el(
     "observation",
-    { classCode: "OBS", moodCode: "EVN" },
+    { classCode: "OBS", moodCode: "EVN", negationInd: observation.IsNegativeIndicator ? "true" : undefined },
     templateIds(options.template ?? templates.resultObservation),
     context.id(...id),
     coded("code", observation, { reference: options.cell }),
@@ -194,6 +195,8 @@ export function parseResultObservation(
         })
       : undefined,
     TargetSite: context.code(child(observation, "targetSiteCode")),
+    // Not in Redox's model: an observation asserted absent must not read as present.
+    IsNegativeIndicator: isNegated(observation) ? true : undefined,
     Comments: comments.map((text) => ({ Text: text })),
   }) as ResultObservation & { TargetSite?: Code };
 }

@@ -2,7 +2,7 @@ import type { SocialHistorySection } from "../../clinical-summary/sections/socia
 import type { Code } from "../../common.js";
 import { coded, csUnit, fixedCode, hasCode, interval, isDecimal, templateIds, time } from "../datatypes.js";
 import { oids, templates } from "../oids.js";
-import { compact, readInterval, readTime, type ReadContext } from "../read-context.js";
+import { compact, isNegated, readInterval, readTime, type ReadContext } from "../read-context.js";
 import type { RenderContext } from "../render-context.js";
 import { attr, child, hasTemplate, textOf, type XNode } from "../xml-reader.js";
 import { el, type XmlElement } from "../xml-writer.js";
@@ -178,6 +178,8 @@ export function parseSocialHistory(section: XNode, context: ReadContext): Sectio
           StartDate: dates.low,
           EndDate: dates.high,
           Comments: comments,
+          // Not in Redox's SocialHistory: a negated observation must not read as a positive one.
+          IsNegativeIndicator: isNegated(statement) ? true : undefined,
         }) as SocialObservation & { Value?: Code },
       );
     }
