@@ -71,6 +71,11 @@ const settings = z.object({
   INBOUND_TLS_KEY_FILE: z.string().optional(),
   /** The development Direct domain `npm start` receives for, with a certificate from the development PKI. */
   DEV_DIRECT_DOMAIN: z.string().default("direct.conduit.localhost"),
+  /**
+   * Accept SHA-1-signed certificates in a sender's chain. Off: DirectTrust retired SHA-1. Only for peers (and the
+   * Direct reference implementation's samples) that still use them.
+   */
+  DIRECT_ALLOW_SHA1_CERTIFICATES: booleanSetting.default(false),
   INBOUND_CONCURRENCY: integer(1, 500).default(10),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Bearer token of the operator, who creates organizations (`/operator/*`); unset turns those routes off. */

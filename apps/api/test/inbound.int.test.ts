@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initConduit, type Conduit } from "../src/lifecycle.js";
 import { verifyWebhookSignature } from "../src/webhooks/signature.js";
 import { adminToken } from "./support/admin-token.js";
+import { certificateRow } from "./support/certificates.js";
 import { fixturesDir } from "./support/fixtures.js";
 import { ApiClient } from "./support/http.js";
 import { openssl, pemFiles, sealWithOpenssl } from "./support/openssl.js";
@@ -61,33 +62,12 @@ beforeAll(async () => {
     },
   });
   await db.directAddress.create({ data: { orgId: tenant.orgId, address: `@${localDomain}`, kind: "organization" } });
-  const certificateRow = (
-    credentials: DirectCredentials,
-    use: "own" | "anchor" | "recipient",
-    scope: string,
-    withKey = false,
-  ) => ({
-    orgId: tenant.orgId,
-    use,
-    scope,
-    subject: credentials.certificate.subject,
-    subjectAltNames: [],
-    issuer: credentials.certificate.issuer,
-    serialNumber: credentials.certificate.serialNumber,
-    notBefore: new Date(credentials.certificate.validFrom),
-    notAfter: new Date(credentials.certificate.validTo),
-    fingerprint: credentials.certificate.fingerprint256,
-    certificatePem: credentials.certificate.toString(),
-    privateKeyEncrypted: withKey
-      ? secrets.seal(credentials.privateKey.export({ format: "pem", type: "pkcs8" }).toString())
-      : null,
-  });
   await db.certificate.createMany({
     data: [
-      certificateRow(conduitCert, "own", localDomain, true),
-      certificateRow(senderCa, "anchor", localDomain),
-      certificateRow(conduitCa, "anchor", localDomain),
-      certificateRow(senderCert, "recipient", sender),
+      certificateRow(tenant.orgId, conduitCert, "own", localDomain, secrets),
+      certificateRow(tenant.orgId, senderCa, "anchor", localDomain, secrets),
+      certificateRow(tenant.orgId, conduitCa, "anchor", localDomain, secrets),
+      certificateRow(tenant.orgId, senderCert, "recipient", sender, secrets),
     ],
   });
   // The listener starts after the domain is registered, as a restarted Conduit would.

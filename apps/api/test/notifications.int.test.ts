@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import nodemailer from "nodemailer";
-import { buildMdn, issueCertificate, type DirectCredentials } from "@conduit/direct-transport";
+import { buildMdn, issueCertificate } from "@conduit/direct-transport";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initConduit, type Conduit } from "../src/lifecycle.js";
 import { adminToken } from "./support/admin-token.js";
+import { certificateRow } from "./support/certificates.js";
 import { readFixtureJson } from "./support/fixtures.js";
 import { ApiClient } from "./support/http.js";
 import { openssl, pemFiles, sealWithOpenssl } from "./support/openssl.js";
@@ -51,27 +52,12 @@ beforeAll(async () => {
     },
   });
   await db.directAddress.create({ data: { orgId: tenant.orgId, address: `@${localDomain}`, kind: "organization" } });
-  const row = (credentials: DirectCredentials, use: "own" | "anchor" | "recipient", scope: string) => ({
-    orgId: tenant.orgId,
-    use,
-    scope,
-    subject: credentials.certificate.subject,
-    subjectAltNames: [],
-    issuer: credentials.certificate.issuer,
-    serialNumber: credentials.certificate.serialNumber,
-    notBefore: new Date(credentials.certificate.validFrom),
-    notAfter: new Date(credentials.certificate.validTo),
-    fingerprint: credentials.certificate.fingerprint256,
-    certificatePem: credentials.certificate.toString(),
-    privateKeyEncrypted:
-      use === "own" ? secrets.seal(credentials.privateKey.export({ format: "pem", type: "pkcs8" }).toString()) : null,
-  });
   await db.certificate.createMany({
     data: [
-      row(conduitCert, "own", localDomain),
-      row(conduitCa, "anchor", localDomain),
-      row(peerCa, "anchor", localDomain),
-      row(peerCert, "recipient", peerDomain),
+      certificateRow(tenant.orgId, conduitCert, "own", localDomain, secrets),
+      certificateRow(tenant.orgId, conduitCa, "anchor", localDomain, secrets),
+      certificateRow(tenant.orgId, peerCa, "anchor", localDomain, secrets),
+      certificateRow(tenant.orgId, peerCert, "recipient", peerDomain, secrets),
     ],
   });
   await conduit.close();

@@ -70,6 +70,7 @@ export function inboundProcessor(deps: InboundWorkerDeps) {
         credentials: trust.credentials.map((entry) => entry.credentials),
         trust: trust.anchors,
         envelope: { from: message.raw.mailFrom, to: message.raw.rcptTo },
+        policy: { allowSha1CertificateSignatures: deps.config.DIRECT_ALLOW_SHA1_CERTIFICATES },
       });
     } catch (error) {
       if (isDirectSecurityError(error)) {
