@@ -1,5 +1,6 @@
 import express, { type Express } from "express";
 import { configRouter } from "./admin/config-router.js";
+import { dashboardRouter } from "./dashboard/dashboard-router.js";
 import { operatorRouter } from "./admin/operator-router.js";
 import { auditMessageReads } from "./audit/audit-log.js";
 import { oauthRouter } from "./auth/oauth-router.js";
@@ -27,6 +28,8 @@ export function createApp(ctx: AppContext): Express {
   app.use(requestLog(ctx.logger));
   // OAuth's token endpoint reads a form-encoded body (RFC 6749 §4.4), so it comes before the JSON parser.
   app.use("/v2/auth", oauthRouter(ctx));
+  // The dashboard's sign-in and forms are form-encoded: it parses its own bodies, so it too comes first.
+  app.use("/dashboard", dashboardRouter(ctx));
   // Any content type is read as JSON: Redox clients do not always label it, and a wrong label is no reason to drop
   // a document. What is not JSON is refused by the parser with a 400.
   app.use(express.json({ limit: ctx.config.MAX_BODY_BYTES, type: () => true, strict: false }));
