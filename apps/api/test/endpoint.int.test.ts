@@ -280,6 +280,17 @@ describe("GET /messages/:id", () => {
 });
 
 describe("auth", () => {
+  it("refuses the apps of a disabled organization, at sign-in and with tokens issued before", async () => {
+    const other = await createTenant(conduit.ctx.db);
+    const client = new ApiClient(api.baseUrl);
+    await client.authenticate(other.apiKey, other.secret);
+    await conduit.ctx.db.organization.update({ where: { id: other.orgId }, data: { disabledAt: new Date() } });
+    const signIn = await client.request("POST", "/auth/authenticate", { apiKey: other.apiKey, secret: other.secret });
+    expect(signIn.status).toBe(401);
+    const payload = clinicalSummary([other.destinationId]);
+    expect((await client.request("POST", "/endpoint", payload)).status).toBe(401);
+  });
+
   it("refuses a wrong secret and exchanges a refresh token exactly once", async () => {
     const client = new ApiClient(api.baseUrl);
     expect(

@@ -1,5 +1,5 @@
 import { buildOpenApiDocument } from "@conduit/datamodels";
-import { configOpenApiPaths } from "../admin/openapi.js";
+import { configOpenApiPaths, configOpenApiSecuritySchemes } from "../admin/openapi.js";
 
 const bearer = [{ bearerAuth: [] }];
 
@@ -111,6 +111,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...components,
       securitySchemes: {
         ...((components.securitySchemes as object) ?? {}),
+        ...configOpenApiSecuritySchemes(),
         bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
       },
     },

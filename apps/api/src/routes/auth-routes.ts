@@ -49,8 +49,14 @@ export function authRouter(ctx: AppContext): Router {
 
   router.post("/authenticate", async (req, res) => {
     const { apiKey, secret } = parseBody(authenticateBody, req.body);
-    const source = await ctx.db.source.findUnique({ where: { apiKey } });
-    if (!source || source.disabledAt || !(await verifySecret(secret, source.secretHash))) throw invalid();
+    const source = await ctx.db.source.findUnique({ where: { apiKey }, include: { organization: true } });
+    if (
+      !source ||
+      source.disabledAt ||
+      source.organization.disabledAt ||
+      !(await verifySecret(secret, source.secretHash))
+    )
+      throw invalid();
     res.json(await issueTokens(source));
   });
 
@@ -58,9 +64,16 @@ export function authRouter(ctx: AppContext): Router {
     const { apiKey, refreshToken } = parseBody(refreshBody, req.body);
     const stored = await ctx.db.refreshToken.findUnique({
       where: { tokenHash: hashToken(refreshToken) },
-      include: { source: true },
+      include: { source: { include: { organization: true } } },
     });
-    if (!stored || stored.source.apiKey !== apiKey || stored.source.disabledAt) throw invalid();
+    if (
+      !stored ||
+      stored.source.apiKey !== apiKey ||
+      stored.source.disabledAt ||
+      stored.source.organization.disabledAt
+    ) {
+      throw invalid();
+    }
     // A refresh token is used once: revoking it here means a stolen copy stops working at the next refresh.
     const revoked = await ctx.db.refreshToken.updateMany({
       where: { id: stored.id, revokedAt: null, expiresAt: { gt: new Date() } },
