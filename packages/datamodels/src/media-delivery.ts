@@ -1,4 +1,4 @@
-import type { MediaDelete, MediaNew, MediaReplace } from "./media.js";
+import { isUploadReference, type MediaDelete, type MediaNew, type MediaReplace } from "./media.js";
 import { mediaFileType } from "./media-types.js";
 
 /** How Media events leave over Direct, which can deliver files and words but cannot change the receiver's records. */
@@ -24,6 +24,12 @@ export function safeFileName(name: string, extension: string): string {
 export function mediaAttachment(payload: MediaNew | MediaReplace): MediaAttachment {
   const type = mediaFileType(payload.Media.FileType);
   if (!type) throw new Error(`Media.FileType ${payload.Media.FileType} has no known MIME type`);
+  // An upload reference is a URL, not the file: whoever holds the network must fetch it first.
+  if (isUploadReference(payload.Media.FileContents)) {
+    throw new Error(
+      "Media.FileContents is an upload reference; fetch the file and put its base64 in FileContents first",
+    );
+  }
   return {
     filename: safeFileName(payload.Media.FileName, type.extension),
     contentType: type.mime,

@@ -93,3 +93,28 @@ describe("Media over Direct", () => {
     expect(notice.text).not.toContain(payload.Patient.Demographics?.LastName ?? "Bixby");
   });
 });
+
+describe("Media edge cases", () => {
+  it("an upload reference is not sent as if it were the file", () => {
+    const payload = media<MediaNew>("redox/samples/media-new.json");
+    payload.Media.FileContents = "https://blob.redoxengine.com/upload/8f8b3d4e";
+    expect(() => mediaAttachment(payload)).toThrow(/upload reference/);
+  });
+
+  it("the wrapper can point at the file travelling beside it instead of embedding it", () => {
+    const xml = renderUnstructuredDocument(media<MediaNew>("redox/samples/media-new.json"), {
+      custodianName: "Conduit Test Clinic",
+      embed: false,
+    });
+    expect(schemaErrors(xml)).toEqual([]);
+    expect(xml).toMatch(/<text mediaType="application\/pdf">\s*<reference value="SamplePDF.pdf"\/>\s*<\/text>/);
+  });
+
+  it("a file type C-CDA's Unstructured Document does not allow is refused, not wrapped", () => {
+    const payload = media<MediaNew>("redox/samples/media-new.json");
+    payload.Media.FileType = "ZIP";
+    expect(() => renderUnstructuredDocument(payload, { custodianName: "Conduit Test Clinic" })).toThrow(
+      /cannot travel in an Unstructured Document/,
+    );
+  });
+});
