@@ -240,6 +240,8 @@ describe("inbound delivery", () => {
     webhook.script = [];
     const replay = await admin.request("POST", `/webhooks/deliveries/${dead.id}/replay`);
     expect(replay.status).toBe(202);
+    const audit = await conduit.ctx.db.auditEvent.findMany({ where: { orgId: tenant.orgId, targetId: dead.id } });
+    expect(audit.map((entry) => entry.action)).toEqual(["webhook_delivery.replay"]);
     const delivered = await waitFor(
       async () => {
         const row = await conduit.ctx.db.webhookDelivery.findUnique({ where: { id: dead.id } });

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Router } from "express";
 import { z } from "zod";
 import { redoxErrorsFromZod } from "@conduit/datamodels";
+import { actorOf, recordAudit } from "../audit/audit-log.js";
 import { adminOf, requireAdmin } from "../auth/require-admin.js";
 import type { AppContext } from "../context.js";
 import { ApiError } from "../http/api-error.js";
@@ -143,6 +144,14 @@ export function webhookRouter(ctx: AppContext): Router {
       },
       include,
     });
+    await recordAudit(ctx, {
+      orgId: admin.org,
+      actor: actorOf(admin),
+      action: "webhook.create",
+      targetType: "webhook",
+      targetId: row.id,
+      detail: { url: row.url, subscriptions: input.subscriptions.length },
+    });
     res.status(201).json({ ...present(row), ...(input.hmacSecret ? {} : { hmacSecret }) });
   });
 
@@ -198,6 +207,13 @@ export function webhookRouter(ctx: AppContext): Router {
       }),
     ]);
     // The old job may still be kept as failed or completed; a job id is reused only once the old job is gone.
+    await recordAudit(ctx, {
+      orgId: admin.org,
+      actor: actorOf(admin),
+      action: "webhook_delivery.replay",
+      targetType: "webhook_delivery",
+      targetId: id,
+    });
     await ctx.webhookQueue.remove(id).catch(() => undefined);
     await enqueueWebhookDelivery(ctx.webhookQueue, id);
     res.status(202).json({ id, status: "pending" });
@@ -240,21 +256,39 @@ export function webhookRouter(ctx: AppContext): Router {
       },
       include,
     });
+    await recordAudit(ctx, {
+      orgId: admin.org,
+      actor: actorOf(admin),
+      action: "webhook.update",
+      targetType: "webhook",
+      targetId: row.id,
+      // Field names only: never the token or secret values.
+      detail: { fields: Object.keys(input).filter((key) => input[key as keyof typeof input] !== undefined) },
+    });
     res.json(present(row));
   });
 
   router.post("/:id/subscriptions", async (req, res) => {
-    const existing = await findWebhook(adminOf(req).org, req.params.id);
+    const admin = adminOf(req);
+    const existing = await findWebhook(admin.org, req.params.id);
     const input = parseBody(subscriptionInput, req.body);
     checkSubscription(input, 0);
     const subscription = await ctx.db.webhookSubscription.create({
       data: { ...input, webhookDestinationId: existing.id },
     });
+    await recordAudit(ctx, {
+      orgId: admin.org,
+      actor: actorOf(admin),
+      action: "webhook_subscription.create",
+      targetType: "webhook_subscription",
+      targetId: subscription.id,
+    });
     res.status(201).json(subscription);
   });
 
   router.delete("/:id/subscriptions/:subscriptionId", async (req, res) => {
-    const existing = await findWebhook(adminOf(req).org, req.params.id);
+    const admin = adminOf(req);
+    const existing = await findWebhook(admin.org, req.params.id);
     const subscriptionId = req.params.subscriptionId;
     const notFound = () => ApiError.notFound(`subscriptionId: no subscription ${subscriptionId}`);
     if (!uuidPattern.test(subscriptionId)) throw notFound();
@@ -263,6 +297,13 @@ export function webhookRouter(ctx: AppContext): Router {
       data: { disabledAt: new Date() },
     });
     if (updated.count !== 1) throw notFound();
+    await recordAudit(ctx, {
+      orgId: admin.org,
+      actor: actorOf(admin),
+      action: "webhook_subscription.disable",
+      targetType: "webhook_subscription",
+      targetId: subscriptionId,
+    });
     res.status(204).end();
   });
 
