@@ -2,7 +2,7 @@ import type { Address, Code, Identifier } from "../common.js";
 import { codeSystemName, codeSystemOid } from "./code-systems.js";
 import { toHl7Time } from "./hl7-time.js";
 import { identifierRoot } from "./ids.js";
-import { el, type XmlChild, type XmlElement } from "./xml-writer.js";
+import { el, type XmlElement } from "./xml-writer.js";
 
 /** CDA R2 data types built from Redox values. Absent values become `nullFlavor="UNK"` where CDA requires the element. */
 
@@ -201,10 +201,6 @@ export function personName(
     parts.LastName ? el("family", {}, parts.LastName) : undefined,
     credentials.filter(Boolean).map((credential) => el("suffix", { qualifier: "AC" }, credential)),
   );
-}
-
-export function textReference(reference: string | undefined): XmlChild {
-  return reference ? el("text", {}, el("reference", { value: reference })) : undefined;
 }
 
 export function templateIds(...templates: readonly { root: string; extension?: string }[]): XmlElement[] {

@@ -365,7 +365,3 @@ export const documentTypes: readonly DocumentType[] = [
 export function documentTypeByLoinc(code: string | null | undefined): DocumentType | undefined {
   return code ? documentTypes.find((type) => type.loinc === code) : undefined;
 }
-
-export function sectionByKey(key: string): SectionDefinition | undefined {
-  return sectionDefinitions.find((section) => section.key === key || section.textKey === key);
-}

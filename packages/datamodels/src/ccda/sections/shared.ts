@@ -52,11 +52,6 @@ export function displayOf(code: Partial<Code> | null | undefined): string {
   return code.Name ?? code.Code ?? "";
 }
 
-/** A date for the narrative, as sent: the reader sees what the sender wrote. */
-export function displayDate(value: string | null | undefined): string {
-  return value ?? "";
-}
-
 /** Comment Activity (C-CDA 4.64): free-text remarks attached to an entry. */
 export function commentActivities(comments: readonly (string | null | undefined)[]): XmlElement[] {
   return comments
