@@ -2,13 +2,17 @@ import { Router } from "express";
 import { authOf } from "../auth/require-source.js";
 import type { AppContext } from "../context.js";
 import { ApiError } from "../http/api-error.js";
+import { listMessages } from "./message-list.js";
 import { presentDelivery } from "./webhook-routes.js";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** `GET /messages/:id`: a message's status and its timeline (never its payload). */
+/** `GET /messages` (a filtered, paged list) and `GET /messages/:id` (status, recipients, timeline; never the payload). */
 export function messageRouter(ctx: AppContext): Router {
   const router = Router();
+  router.get("/", async (req, res) => {
+    res.json(await listMessages(ctx, authOf(req).org, req));
+  });
   router.get("/:id", async (req, res) => {
     const auth = authOf(req);
     const id = req.params.id;
