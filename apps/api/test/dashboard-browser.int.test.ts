@@ -28,7 +28,7 @@ const requested: string[] = [];
  */
 async function shot(name: string) {
   const viewport = page.viewportSize()!;
-  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  const height = (await page.evaluate("document.documentElement.scrollHeight")) as number;
   await page.setViewportSize({ width: viewport.width, height: Math.min(Math.max(height, viewport.height), 8000) });
   await page.waitForTimeout(100);
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`) });
@@ -119,7 +119,7 @@ describe.skipIf(!hasChromium)("the dashboard in a browser", () => {
     await expect(frame.locator(".b").first().textContent()).resolves.toBe("Bold but harmless");
     // Give anything that could have run or loaded the time to do it.
     await page.waitForTimeout(1000);
-    const pwned = await page.evaluate(() => (window as unknown as { pwned?: unknown }).pwned);
+    const pwned = await page.evaluate("window.pwned");
     expect(pwned).toBeUndefined();
     await expect(page.title()).resolves.not.toContain("pwned");
     await expect(frame.title()).resolves.toBe("Clinical document");
@@ -143,7 +143,9 @@ describe.skipIf(!hasChromium)("the dashboard in a browser", () => {
     );
     await shot("06-media-pdf");
     await page.goto(`${base}/dashboard/messages/${seed.imageId}`);
-    const size = await page.locator("img.preview").evaluate((img: HTMLImageElement) => img.naturalWidth);
+    const size = await page
+      .locator("img.preview")
+      .evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth);
     expect(size).toBe(2);
     await shot("07-media-image");
   });
