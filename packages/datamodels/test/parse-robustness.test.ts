@@ -17,10 +17,10 @@ function random(seed: number) {
 }
 
 describe("damaged but well-formed documents never crash the parser", () => {
-  it("120 fixtures with elements and attributes removed at random parse (and re-render) or are refused with CcdaParseError", () => {
+  it("60 fixtures with elements and attributes removed at random parse (and re-render) or are refused with CcdaParseError", () => {
     const next = random(20261124);
     const crashes: string[] = [];
-    for (let run = 0; run < 120; run++) {
+    for (let run = 0; run < 60; run++) {
       let xml = fixtures[run % fixtures.length]!;
       for (let cut = 0; cut < 6; cut++) {
         const pattern = next() < 0.5 ? /<[a-zA-Z][^<>]*\/>/g : / [a-zA-Z:]+="[^"]*"/g;
