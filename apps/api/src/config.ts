@@ -48,6 +48,11 @@ const settings = z.object({
   SEED_DEV_DATA: booleanSetting.optional(),
   DEV_DIRECT_ADDRESS: z.string().default("dev-sender@direct.conduit.localhost"),
   WORKER_CONCURRENCY: integer(1, 500).default(20),
+  /**
+   * How long a worker holds a job before others may take it back: after a crash (SIGKILL, power loss) its jobs run
+   * again this long after it died.
+   */
+  WORKER_LOCK_MS: integer(1_000, 600_000).default(30_000),
   SEND_ATTEMPTS: integer(1, 100).default(10),
   SEND_BACKOFF_MS: integer(10, 3_600_000).default(5_000),
   SWEEP_INTERVAL_MS: integer(100, 3_600_000).default(15_000),

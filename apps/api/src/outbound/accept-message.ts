@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Meta, RedoxLog, RedoxMessage } from "@conduit/datamodels";
+import { isUploadReference, type Meta, type RedoxLog, type RedoxMessage } from "@conduit/datamodels";
 import type { AppContext } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { withTimeout } from "../db/prisma.js";
@@ -38,6 +38,14 @@ export async function acceptMessage(
 ): Promise<RedoxLog[]> {
   const meta = message.payload.Meta as Meta;
   const paths = directAddressPaths(message);
+  if (message.dataModel === "Media" && message.eventType !== "Delete") {
+    const contents = (message.payload as { Media: { FileContents: string } }).Media.FileContents;
+    if (isUploadReference(contents)) {
+      throw ApiError.badRequest(
+        "Media.FileContents: upload references are not supported here; send the file as base64",
+      );
+    }
+  }
   const recipient = recipientOf(message);
   if (!recipient) {
     throw ApiError.badRequest(`${paths.to}: required: the recipient's Direct address`);

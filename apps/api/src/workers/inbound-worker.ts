@@ -146,6 +146,8 @@ export function startInboundWorker(connection: Redis, deps: InboundWorkerDeps): 
   const worker = new Worker<InboundJobData>(inboundQueueName, inboundProcessor(deps), {
     connection: connection as unknown as ConnectionOptions,
     prefix: deps.config.QUEUE_PREFIX,
+    lockDuration: deps.config.WORKER_LOCK_MS,
+    stalledInterval: Math.max(1_000, Math.floor(deps.config.WORKER_LOCK_MS / 2)),
     concurrency: deps.config.INBOUND_CONCURRENCY,
   });
   worker.on("error", (error) => deps.logger.error({ err: { message: error.message } }, "inbound worker error"));

@@ -8,6 +8,7 @@ import type { Database } from "../db/prisma.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { TransportRegistry } from "../hisp/transport-registry.js";
 import type { Logger } from "../logger.js";
+import { assignDocumentVersion } from "../outbound/document-versions.js";
 import { renderOutbound } from "../outbound/render-outbound.js";
 import { applyRecipientEvent } from "../notifications/recipient-state.js";
 import { outboundQueueName, type OutboundJobData } from "../queues/outbound-queue.js";
@@ -31,23 +32,33 @@ interface PreparedOriginal {
  * The original RFC 5322 message to hand to the adapter: rendered from the data model, or, for a delivery
  * notification, the MDN built when it was queued.
  */
-async function prepareOriginal(message: {
-  id: string;
-  dataModel: string;
-  eventType: string;
-  payload: unknown;
-  createdAt: Date;
-  directFrom: string;
-  directTo: string[];
-  rfcMessageId: string;
-  finalDeliveryRequested: boolean;
-  organization: { name: string };
-}): Promise<PreparedOriginal> {
+async function prepareOriginal(
+  db: Database,
+  message: {
+    id: string;
+    orgId: string;
+    dataModel: string;
+    eventType: string;
+    payload: unknown;
+    createdAt: Date;
+    directFrom: string;
+    directTo: string[];
+    rfcMessageId: string;
+    finalDeliveryRequested: boolean;
+    organization: { name: string };
+    destination: { settings: unknown } | null;
+  },
+): Promise<PreparedOriginal> {
   if (message.dataModel === notificationDataModel) {
     const raw = Buffer.from((message.payload as { raw: string }).raw, "base64");
     return { raw, summary: { notification: message.eventType, bytes: raw.length } };
   }
-  const rendered = renderOutbound(message, message.organization.name);
+  const version = message.dataModel === "Clinical Summary" ? await assignDocumentVersion(db, message) : undefined;
+  const rendered = renderOutbound(message, {
+    custodianName: message.organization.name,
+    version,
+    wrapMediaInCda: (message.destination?.settings as { wrapMediaInCda?: unknown } | null)?.wrapMediaInCda === true,
+  });
   const raw = await composeOriginalMessage({
     from: message.directFrom,
     to: message.directTo,
@@ -61,6 +72,7 @@ async function prepareOriginal(message: {
   return {
     raw,
     summary: {
+      ...(version ? { version: { ...version } } : {}),
       attachments: rendered.attachments.map((a) => ({
         filename: a.filename,
         contentType: a.contentType,
@@ -119,7 +131,7 @@ export function outboundProcessor(deps: OutboundWorkerDeps) {
     let raw: Buffer;
     let transport;
     try {
-      const prepared = await prepareOriginal(message);
+      const prepared = await prepareOriginal(db, message);
       raw = prepared.raw;
       const destination = message.destination;
       transport = await transports.forDestination(destination, () =>
@@ -209,6 +221,8 @@ export function startOutboundWorker(connection: Redis, deps: OutboundWorkerDeps)
   const worker = new Worker<OutboundJobData>(outboundQueueName, outboundProcessor(deps), {
     connection: connection as unknown as ConnectionOptions,
     prefix: deps.config.QUEUE_PREFIX,
+    lockDuration: deps.config.WORKER_LOCK_MS,
+    stalledInterval: Math.max(1_000, Math.floor(deps.config.WORKER_LOCK_MS / 2)),
     concurrency: deps.config.WORKER_CONCURRENCY,
   });
   worker.on("error", (error) => deps.logger.error({ err: { message: error.message } }, "outbound worker error"));

@@ -114,6 +114,8 @@ export function startWebhookWorker(connection: Redis, deps: WebhookWorkerDeps): 
   const worker = new Worker<WebhookJobData>(webhookQueueName, webhookProcessor(deps), {
     connection: connection as unknown as ConnectionOptions,
     prefix: deps.config.QUEUE_PREFIX,
+    lockDuration: deps.config.WORKER_LOCK_MS,
+    stalledInterval: Math.max(1_000, Math.floor(deps.config.WORKER_LOCK_MS / 2)),
     // Many at once: one slow webhook holds one slot for at most WEBHOOK_TIMEOUT_MS, never the others.
     concurrency: deps.config.WEBHOOK_CONCURRENCY,
     settings: {

@@ -63,11 +63,14 @@ export class SmtpSink {
   private server?: SMTPServer;
   port = 0;
 
-  async start(tls: DirectCredentials): Promise<number> {
+  /** Starts on `port` (0: any free one). With `auth`, it asks for and accepts any AUTH PLAIN login, as a HISP edge would. */
+  async start(tls: DirectCredentials, options: { port?: number; auth?: boolean } = {}): Promise<number> {
     this.server = new SMTPServer({
       key: tls.privateKey.export({ format: "pem", type: "pkcs8" }),
       cert: tls.certificate.toString(),
-      authOptional: true,
+      authOptional: !options.auth,
+      authMethods: ["PLAIN"],
+      onAuth: (auth, _session, callback) => callback(null, { user: auth.username }),
       logger: false,
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
@@ -82,7 +85,9 @@ export class SmtpSink {
         });
       },
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", () => resolve()));
+    // A client killed mid-session resets its connection: that is the test's doing, not a failure of the sink.
+    this.server.on("error", () => undefined);
+    await new Promise<void>((resolve) => this.server!.listen(options.port ?? 0, "127.0.0.1", () => resolve()));
     this.port = (this.server.server.address() as AddressInfo).port;
     return this.port;
   }
