@@ -16,6 +16,7 @@ import { requestLog } from "./http/request-log.js";
 import { authRouter } from "./routes/auth-routes.js";
 import { endpointRouter } from "./routes/endpoint-routes.js";
 import { docsRouter } from "./routes/docs-routes.js";
+import { observabilityRouter } from "./routes/observability-routes.js";
 import { healthRouter } from "./routes/health-routes.js";
 import { messageRouter } from "./routes/message-routes.js";
 import { webhookRouter } from "./routes/webhook-routes.js";
@@ -25,7 +26,7 @@ export function createApp(ctx: AppContext): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", false);
-  app.use(requestLog(ctx.logger));
+  app.use(requestLog(ctx.logger, ctx.metrics));
   // OAuth's token endpoint reads a form-encoded body (RFC 6749 §4.4), so it comes before the JSON parser.
   app.use("/v2/auth", oauthRouter(ctx));
   // The dashboard's sign-in and forms are form-encoded: it parses its own bodies, so it too comes first.
@@ -36,6 +37,7 @@ export function createApp(ctx: AppContext): Express {
 
   app.use("/health", healthRouter(ctx));
   app.use(docsRouter());
+  app.use(observabilityRouter(ctx));
   app.use("/auth", authRouter(ctx));
   app.use("/operator", operatorRouter(ctx));
   app.use("/config", requireAdmin(ctx), configRouter(ctx));

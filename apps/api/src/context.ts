@@ -3,6 +3,7 @@ import type { Config } from "./config.js";
 import type { SecretBox } from "./crypto/secret-box.js";
 import type { Database } from "./db/prisma.js";
 import type { Logger } from "./logger.js";
+import type { Metrics } from "./metrics.js";
 import type { InboundQueue } from "./queues/inbound-queue.js";
 import type { OutboundQueue } from "./queues/outbound-queue.js";
 import type { WebhookQueue } from "./queues/webhook-queue.js";
@@ -19,4 +20,5 @@ export interface AppContext {
   jwtSecret: string;
   /** Seals and opens secrets stored in the database. */
   secrets: SecretBox;
+  metrics: Metrics;
 }

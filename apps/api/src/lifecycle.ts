@@ -17,6 +17,7 @@ import { extractionTools } from "./inbound/extraction-tools.js";
 import { localDomains, organizationForAddress } from "./inbound/local-addresses.js";
 import { storeInbound } from "./inbound/store-inbound.js";
 import { createLogger, type Logger } from "./logger.js";
+import { Metrics } from "./metrics.js";
 import { createInboundQueue } from "./queues/inbound-queue.js";
 import { createOutboundQueue } from "./queues/outbound-queue.js";
 import { createWebhookQueue } from "./queues/webhook-queue.js";
@@ -108,7 +109,9 @@ export async function initConduit(config: Config, roles: Roles, options: InitOpt
       webhookQueue,
       jwtSecret,
       secrets,
+      metrics: new Metrics([outboundQueue, inboundQueue, webhookQueue]),
     };
+    const { metrics } = ctx;
     const conduit: Conduit = { ctx, close, workers: [] };
 
     if (roles.worker) {
@@ -124,7 +127,15 @@ export async function initConduit(config: Config, roles: Roles, options: InitOpt
           ),
         );
       };
-      const outbound = startOutboundWorker(workerRedis, { config, db, logger, secrets, transports, onStatusChange });
+      const outbound = startOutboundWorker(workerRedis, {
+        config,
+        db,
+        logger,
+        secrets,
+        transports,
+        onStatusChange,
+        metrics,
+      });
       const inbound = startInboundWorker(workerRedis, {
         config,
         db,
@@ -134,12 +145,14 @@ export async function initConduit(config: Config, roles: Roles, options: InitOpt
         outboundQueue,
         tools: extractionTools,
         onOutboundStatusChange: onStatusChange,
+        metrics,
       });
       const webhooks = startWebhookWorker(workerRedis, {
         config,
         db,
         logger,
         secrets,
+        metrics,
         onDeliveryFinished: (messageId) => completeInboundMessage({ db, logger, outboundQueue }, messageId),
       });
       conduit.workers.push(outbound, inbound, webhooks);

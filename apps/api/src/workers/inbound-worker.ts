@@ -10,6 +10,7 @@ import { extractItems, ExtractionError, type ExtractionTools } from "../inbound/
 import { fanOut } from "../inbound/fan-out.js";
 import { loadOrganizationTrust } from "../inbound/trust-config.js";
 import type { Logger } from "../logger.js";
+import type { Metrics } from "../metrics.js";
 import { consumeNotification, isNotificationMessage } from "../notifications/consume-notification.js";
 import { mdnContextOf, queueMdn } from "../notifications/send-mdn.js";
 import { requestsFinalDelivery } from "@conduit/direct-transport";
@@ -27,6 +28,7 @@ export interface InboundWorkerDeps {
   tools: ExtractionTools;
   /** Told when a notification changed an outbound message's status (status webhooks). */
   onOutboundStatusChange?: (messageId: string) => Promise<void>;
+  metrics?: Metrics;
 }
 
 /** Ends an inbound message as quarantined: kept with its reason, never forwarded, no MDN. */
@@ -143,7 +145,13 @@ export function inboundProcessor(deps: InboundWorkerDeps) {
 }
 
 export function startInboundWorker(connection: Redis, deps: InboundWorkerDeps): Worker<InboundJobData> {
-  const worker = new Worker<InboundJobData>(inboundQueueName, inboundProcessor(deps), {
+  const process = inboundProcessor(deps);
+  const counted = async (job: Job<InboundJobData>) => {
+    const outcome = await process(job);
+    deps.metrics?.inbound.inc({ outcome });
+    return outcome;
+  };
+  const worker = new Worker<InboundJobData>(inboundQueueName, counted, {
     connection: connection as unknown as ConnectionOptions,
     prefix: deps.config.QUEUE_PREFIX,
     lockDuration: deps.config.WORKER_LOCK_MS,

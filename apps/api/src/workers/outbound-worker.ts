@@ -8,6 +8,7 @@ import type { Database } from "../db/prisma.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { TransportRegistry } from "../hisp/transport-registry.js";
 import type { Logger } from "../logger.js";
+import type { Metrics } from "../metrics.js";
 import { assignDocumentVersion } from "../outbound/document-versions.js";
 import { renderOutbound } from "../outbound/render-outbound.js";
 import { applyRecipientEvent } from "../notifications/recipient-state.js";
@@ -21,6 +22,7 @@ export interface OutboundWorkerDeps {
   transports: TransportRegistry;
   /** Told when a message's status changed (status webhooks). */
   onStatusChange?: (messageId: string) => Promise<void>;
+  metrics?: Metrics;
 }
 
 interface PreparedOriginal {
@@ -160,6 +162,7 @@ export function outboundProcessor(deps: OutboundWorkerDeps) {
     }
 
     if (result.outcome === "accepted") {
+      deps.metrics?.sends.inc({ adapter: transport.kind, outcome: "accepted" });
       await db.$transaction(async (tx) => {
         const updated = await tx.message.updateMany({
           where: { id: message.id, status: "queued" },
@@ -193,6 +196,7 @@ export function outboundProcessor(deps: OutboundWorkerDeps) {
       return "sent";
     }
 
+    deps.metrics?.sends.inc({ adapter: transport.kind, outcome: result.outcome });
     const detail = { adapter: transport.kind, attempt, remoteReply: result.remoteReply ?? null };
     if (result.outcome === "permanent-failure") {
       await markFailed(db, message.id, result.reason, detail);

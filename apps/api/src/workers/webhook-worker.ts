@@ -4,6 +4,7 @@ import type { Config } from "../config.js";
 import type { SecretBox } from "../crypto/secret-box.js";
 import type { Database } from "../db/prisma.js";
 import type { Logger } from "../logger.js";
+import type { Metrics } from "../metrics.js";
 import { webhookBackoff, webhookBackoffType, webhookQueueName, type WebhookJobData } from "../queues/webhook-queue.js";
 import { postWebhook } from "../webhooks/post-webhook.js";
 import { deliveryBody } from "../webhooks/delivery-body.js";
@@ -15,6 +16,7 @@ export interface WebhookWorkerDeps {
   secrets: SecretBox;
   /** Called once a delivery ends (delivered or dead), so the message's own status can follow. */
   onDeliveryFinished?: (messageId: string) => Promise<void>;
+  metrics?: Metrics;
 }
 
 /**
@@ -51,6 +53,7 @@ export function webhookProcessor(deps: WebhookWorkerDeps) {
       },
     );
     const attempts = delivery.attempts + 1;
+    deps.metrics?.webhooks.inc({ outcome: outcome.ok ? "delivered" : "failed" });
     if (outcome.ok) {
       await finish(deps, delivery.id, delivery.messageId, "delivered", {
         attempts,
@@ -71,6 +74,7 @@ export function webhookProcessor(deps: WebhookWorkerDeps) {
         { deliveryId: delivery.id, webhookDestinationId: destination.id, attempts },
         "webhook delivery dead-lettered",
       );
+      deps.metrics?.webhooks.inc({ outcome: "dead" });
       throw new UnrecoverableError(outcome.error);
     }
     await db.webhookDelivery.update({
