@@ -45,7 +45,22 @@ export async function loadOrCreateDevPki(varDir: string, domain: string): Promis
     );
     stored = { domain, ca: toPem(ca), direct: toPem(direct), tls: toPem(tls) };
     await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-    await writeFile(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+    // Processes starting together on one var/ (docker compose) must end up with one PKI: the first file wins.
+    const replacing = await readFile(file).then(
+      () => true,
+      () => false,
+    );
+    const created = await writeFile(file, JSON.stringify(stored, null, 2), {
+      mode: 0o600,
+      flag: replacing ? "w" : "wx",
+    }).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === "EEXIST") return false;
+        throw error;
+      },
+    );
+    if (!created) return loadOrCreateDevPki(varDir, domain);
   }
   return {
     ca: credentialsFromPem({ certificate: stored.ca.cert, privateKey: stored.ca.key }),

@@ -19,9 +19,13 @@ export async function resolveSecrets(config: Config): Promise<ProcessSecrets> {
   const configuredKey = config.SECRETS_KEY ? Buffer.from(config.SECRETS_KEY, "base64") : undefined;
   if (config.JWT_SECRET && configuredKey) return { jwtSecret: config.JWT_SECRET, secretsKey: configuredKey };
   const file = path.join(config.VAR_DIR, "dev-secrets.json");
+  let existed = true;
   const stored = await readFile(file, "utf8").then(
     (text) => JSON.parse(text) as { jwtSecret?: string; secretsKey?: string },
-    () => ({}) as { jwtSecret?: string; secretsKey?: string },
+    () => {
+      existed = false;
+      return {} as { jwtSecret?: string; secretsKey?: string };
+    },
   );
   let changed = false;
   if (!stored.jwtSecret || stored.jwtSecret.length < 32) {
@@ -34,7 +38,19 @@ export async function resolveSecrets(config: Config): Promise<ProcessSecrets> {
   }
   if (changed) {
     await mkdir(config.VAR_DIR, { recursive: true });
-    await writeFile(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+    // Several processes may start at once on one var/ (docker compose): the first to create the file wins, and the
+    // others read what it wrote, so all of them sign and seal with the same secrets.
+    const created = await writeFile(file, JSON.stringify(stored, null, 2), {
+      mode: 0o600,
+      flag: existed ? "w" : "wx",
+    }).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === "EEXIST") return false;
+        throw error;
+      },
+    );
+    if (!created) return resolveSecrets(config);
   }
   return {
     jwtSecret: config.JWT_SECRET ?? stored.jwtSecret,
