@@ -1,0 +1,84 @@
+import { readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import * as prettier from "prettier";
+
+export interface Row {
+  measure: string;
+  value: string;
+  target: string;
+  /** true met, false missed, undefined: no target or not measured. */
+  met?: boolean;
+}
+
+export function machineFacts(): Record<string, string> {
+  let cpu = os.cpus()[0]?.model ?? "unknown";
+  try {
+    cpu = /^model name\s*:\s*(.+)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1]?.trim() ?? cpu;
+  } catch {
+    // not Linux
+  }
+  return {
+    CPU: cpu,
+    cores: String(os.availableParallelism()),
+    memory: `${Math.round(os.totalmem() / 1024 ** 3)} GB`,
+    Node: process.version,
+    date: new Date().toISOString(),
+  };
+}
+
+const verdict = (row: Row) => (row.met === undefined ? "" : row.met ? "met" : "MISSED");
+
+export function printTable(rows: Row[]): void {
+  console.table(rows.map((row) => ({ measure: row.measure, value: row.value, target: row.target, "": verdict(row) })));
+}
+
+const cell = (text: string) => text.replace(/\|/g, "\\|");
+
+/** Rewrites docs/benchmarks.md: what is measured and how, then this run's table and machine. */
+export async function writeMarkdown(file: string, rows: Row[], notes: string[], seconds: number): Promise<void> {
+  const facts = machineFacts();
+  const text = [
+    "# Benchmarks",
+    "",
+    "`npm run bench` (from the repository root) starts the whole stack on loopback and measures it, in about three",
+    "minutes. It needs PostgreSQL on `127.0.0.1:5432` and Redis on `127.0.0.1:6379`; it makes a database and a queue",
+    "prefix of its own and removes them at the end, whatever happens. It exits 0 when it ran: a missed target is",
+    "reported, not a failure. It rewrites this file each time (the section below).",
+    "",
+    "What runs: Conduit through `initConduit` with the API, the worker (`WORKER_CONCURRENCY=50`,",
+    "`INBOUND_CONCURRENCY=50`) and the inbound SMTP listener, **all in one Node process**; the `smtp` adapter signing",
+    "with the organization's certificate, encrypting for a configured recipient certificate (RSA 2048, OAEP-SHA256,",
+    "AES-256-CBC) and delivering over STARTTLS to a local SMTP sink (the peer HISP); a local webhook receiver for",
+    "inbound. Keys and certificates are issued at start-up. The sink and the webhook receiver run in the same process",
+    "as Conduit (they cost it a little CPU); autocannon and curl run as child processes.",
+    "",
+    "| measure | how |",
+    "| --- | --- |",
+    "| API accepted/s, p50, p99 | autocannon (child process), `POST /endpoint` with the 37 KB PatientPush sample, 10 connections for 10 s. The outbound worker is paused meanwhile (the API alone is measured) and the queued jobs are removed afterwards |",
+    "| API p99 at 200 req/s | the same at a fixed offered rate (`overallRate: 200`) for 10 s |",
+    "| outbound end to end | 300 PatientPush POSTs (16 at a time, each with its own document id) until the SMTP sink has every sealed message, matched by the outer Message-ID; messages/s = delivered / (last arrival − first POST); latency per message from its POST to its arrival |",
+    "| inbound end to end | 200 distinct C-CDA messages sealed with the openssl CLI before the clock starts, sent over a pooled nodemailer transport (5 connections, STARTTLS) to the listener; messages/s = webhook PatientPush POSTs / (last POST − first send). Each also makes a processed MDN that goes out to the sink |",
+    "| seal/s, open/s | `sealMessage` / `openMessage` of a 48 KB C-CDA message in a loop for 3 s each, on the main thread (one core) |",
+    "| openssl rsa2048 sign/s | `openssl speed -seconds 3 rsa2048`, private-key operations per second, one core; seal and open each do one private-key operation (sign, or decrypt the content key) |",
+    "| peak RSS | `process.resourceUsage().maxRSS` at the end of the run: API, worker, listener, sink and webhook together |",
+    "| 10 MB attachment | one Media `New` with a 10 MiB file POSTed by curl; the process's RSS sampled every 20 ms from a worker thread, from the POST until the sink has the sealed message; growth = peak − RSS just before |",
+    "",
+    "The machine is small (2 cores) and was shared with other work during the committed run, so the numbers are noisy:",
+    "read them as an order of magnitude, and compare runs on the same machine only.",
+    "",
+    "## Latest run",
+    "",
+    ...Object.entries(facts).map(([key, value]) => `- ${key}: ${value}`),
+    `- duration: ${seconds.toFixed(0)} s`,
+    "",
+    "| measure | value | target | |",
+    "| --- | --- | --- | --- |",
+    ...rows.map((row) => `| ${cell(row.measure)} | ${cell(row.value)} | ${cell(row.target)} | ${verdict(row)} |`),
+    "",
+    ...(notes.length ? ["Notes:", "", ...notes.map((note) => `- ${note}`), ""] : []),
+  ].join("\n");
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  await writeFile(file, await prettier.format(text, { ...options, parser: "markdown", filepath: path.basename(file) }));
+}

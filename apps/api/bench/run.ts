@@ -1,0 +1,147 @@
+/**
+ * `npm run bench`: the whole stack on loopback (a database, queue prefix and folder of its own, removed at the end),
+ * measured and compared with the targets of issue 8. Prints a table and rewrites docs/benchmarks.md. Exits 0 when it
+ * ran, whatever the numbers; 1 only when it could not run.
+ */
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { benchCrypto, opensslRsaSignPerSecond } from "./crypto.js";
+import { printTable, writeMarkdown, type Row } from "./report.js";
+import { benchApi, benchInbound, benchMemory, benchOutbound } from "./scenarios.js";
+import { startStack } from "./stack.js";
+
+const docsFile = path.resolve(import.meta.dirname, "../../../docs/benchmarks.md");
+const count = (name: string, fallback: number) => Number(process.env[name] ?? fallback) || fallback;
+
+const fmt = (value: number, digits = 0) =>
+  Number.isFinite(value)
+    ? value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : "n/a";
+const mb = (kb: number) => `${fmt(kb / 1024, 0)} MB`;
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const step = (text: string) => console.error(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${text}`);
+  // A hard stop, in case something hangs: the finally below still runs its cleanups first if it can.
+  const watchdog = setTimeout(() => {
+    console.error("bench: over 280 s, giving up");
+    process.exit(1);
+  }, 280_000);
+  watchdog.unref();
+  try {
+    step("starting the stack");
+    const stack = await startStack(cleanups);
+
+    step("API: 10 connections, 10 s; then 200 req/s, 10 s");
+    const api = await benchApi(stack, count("BENCH_API_SECONDS", 10));
+    rows.push(
+      {
+        measure: "POST /endpoint accepted/s (10 connections)",
+        value: `${fmt(api.fixed.acceptedPerSecond)} req/s (${api.fixed.accepted} in ${api.fixed.seconds} s, ${api.fixed.non2xx} not 2xx)`,
+        target: "",
+      },
+      {
+        measure: "POST /endpoint p50 / p99 (10 connections)",
+        value: `${fmt(api.fixed.p50)} / ${fmt(api.fixed.p99)} ms`,
+        target: "",
+      },
+      {
+        measure: `POST /endpoint p50 / p99 at ${api.rate.rate} req/s`,
+        value: `${fmt(api.rate.p50)} / ${fmt(api.rate.p99)} ms (${api.rate.accepted} accepted, ${api.rate.non2xx} not 2xx)`,
+        target: "p99 ≤ 50 ms",
+        met: api.rate.p99 <= 50 && api.rate.non2xx === 0,
+      },
+    );
+
+    const outboundCount = count("BENCH_OUTBOUND", 300);
+    step(`outbound: ${outboundCount} PatientPush to the SMTP sink`);
+    const outbound = await benchOutbound(stack, outboundCount);
+    rows.push(
+      {
+        measure: `outbound end to end (${outbound.delivered}/${outbound.messages} at the sink)`,
+        value: `${fmt(outbound.perSecond, 1)} msg/s`,
+        target: "≥ 500 msg/s",
+        met: outbound.perSecond >= 500 && outbound.delivered === outbound.messages,
+      },
+      {
+        measure: "outbound POST → sink p50 / p99",
+        value: `${fmt(outbound.p50)} / ${fmt(outbound.p99)} ms`,
+        target: "",
+      },
+    );
+    notes.push(`outbound: the ${outbound.messages} POSTs themselves took ${fmt(outbound.postSeconds, 1)} s.`);
+
+    const inboundCount = count("BENCH_INBOUND", 200);
+    step(`inbound: sealing ${inboundCount} messages with openssl, then sending them to the listener`);
+    const inbound = await benchInbound(stack, inboundCount);
+    rows.push({
+      measure: `inbound end to end (${inbound.delivered}/${inbound.messages} at the webhook)`,
+      value: `${fmt(inbound.perSecond, 1)} msg/s`,
+      target: "≥ 300 msg/s",
+      met: inbound.perSecond >= 300 && inbound.delivered === inbound.messages,
+    });
+    notes.push(
+      `inbound: sealing with openssl took ${fmt(inbound.sealSeconds, 1)} s (not timed); SMTP sending took ${fmt(inbound.sendSeconds, 1)} s of the timed part.`,
+    );
+
+    step("memory: one 10 MB Media attachment");
+    const memory = await benchMemory(stack, stack.sink);
+    const factor = memory.growthKb / (memory.fileBytes / 1024);
+    rows.push({
+      measure: `RSS growth sending a 10 MB attachment${memory.delivered ? "" : " (NOT delivered)"}`,
+      value: `${mb(memory.growthKb)} (${fmt(factor, 1)}× the file; ${mb(memory.baselineKb)} → ${mb(memory.peakKb)}, ${fmt(memory.seconds, 1)} s)`,
+      target: "≤ 10× (100 MB)",
+      met: memory.delivered && factor <= 10,
+    });
+
+    step("crypto: seal and open, 3 s each; openssl speed rsa2048");
+    const crypto = await benchCrypto(3);
+    const opensslSign = await opensslRsaSignPerSecond(3);
+    const ratio = (perSecond: number) => (opensslSign ? ` (${fmt((100 * perSecond) / opensslSign)}% of openssl)` : "");
+    rows.push(
+      {
+        measure: `seal/s, one core (${fmt(crypto.originalBytes / 1024)} KB message)`,
+        value: `${fmt(crypto.sealsPerSecond)}/s${ratio(crypto.sealsPerSecond)}`,
+        target: "≥ 50% of openssl sign/s",
+        met: opensslSign ? crypto.sealsPerSecond >= opensslSign / 2 : undefined,
+      },
+      {
+        measure: "open/s, one core",
+        value: `${fmt(crypto.opensPerSecond)}/s${ratio(crypto.opensPerSecond)}`,
+        target: "≥ 50% of openssl sign/s",
+        met: opensslSign ? crypto.opensPerSecond >= opensslSign / 2 : undefined,
+      },
+      { measure: "openssl speed rsa2048 sign/s", value: opensslSign ? `${fmt(opensslSign)}/s` : "n/a", target: "" },
+    );
+
+    const maxRssKb = process.resourceUsage().maxRSS;
+    rows.push({
+      measure: "peak RSS (API + worker + listener, one process)",
+      value: mb(maxRssKb),
+      target: "< 300 MB",
+      met: maxRssKb < 300 * 1024,
+    });
+  } catch (error) {
+    console.error("bench failed:", error);
+    notes.push(`The run stopped early: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    step("cleaning up");
+    for (const cleanup of cleanups.reverse())
+      await cleanup().catch((error: Error) => console.error(`cleanup: ${error.message}`));
+    clearTimeout(watchdog);
+    if (rows.length) {
+      printTable(rows);
+      const seconds = (performance.now() - started) / 1000;
+      await mkdir(path.dirname(docsFile), { recursive: true });
+      await writeMarkdown(docsFile, rows, notes, seconds);
+      console.log(`written to ${path.relative(process.cwd(), docsFile)} (${seconds.toFixed(0)} s)`);
+    }
+  }
+  return 0;
+}
+
+process.exit(await main());

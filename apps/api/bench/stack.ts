@@ -1,0 +1,139 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { issueCertificate, type DirectCredentials } from "@conduit/direct-transport";
+import { configSchema, type Config } from "../src/config.js";
+import { dropDatabase } from "../src/db/create-database.js";
+import { migrateDatabase } from "../src/db/migrate.js";
+import { initConduit, type Conduit } from "../src/lifecycle.js";
+import { adminToken } from "../test/support/admin-token.js";
+import { certificateRow } from "../test/support/certificates.js";
+import { ApiClient } from "../test/support/http.js";
+import { createTenant, type TestTenant } from "../test/support/tenant.js";
+import { deleteKeys } from "../test/support/test-env.js";
+import { TimingSmtpSink, TimingWebhook } from "./peers.js";
+
+export const localDomain = "direct.conduit.bench";
+export const conduitAddress = `referrals@${localDomain}`;
+export const peerDomain = "peer-hisp.bench";
+/** Outbound messages go to this recipient, whose certificate is configured; inbound ones come from it. */
+export const peerAddress = `dr.peer@${peerDomain}`;
+
+export interface BenchStack {
+  config: Config;
+  conduit: Conduit;
+  tenant: TestTenant;
+  api: ApiClient;
+  sink: TimingSmtpSink;
+  webhook: TimingWebhook;
+  /** PEM files for openssl: the peer's signing certificate and key, and Conduit's certificate to encrypt for. */
+  files: { peer: { cert: string; key: string }; conduitCert: string };
+  dir: string;
+}
+
+/**
+ * Everything on loopback: a database and queue prefix of the run's own, Conduit (API, worker, inbound listener in this
+ * process), the peer HISP's SMTP sink and the customer's webhook. `cleanups` collects the undo steps as they become
+ * needed, so that a failure half-way still undoes what was done (run them in reverse).
+ */
+export async function startStack(cleanups: (() => Promise<unknown>)[]): Promise<BenchStack> {
+  const hex = randomBytes(6).toString("hex");
+  const server = new URL(process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
+  server.pathname = `/conduit_bench_${hex}`;
+  const databaseUrl = server.toString();
+  const prefix = `conduit-bench-${hex}`;
+  const redisUrl = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
+  const dir = await mkdtemp(path.join(os.tmpdir(), "conduit-bench-"));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  cleanups.push(() => deleteKeys(redisUrl, `${prefix}:*`));
+  cleanups.push(() => dropDatabase(databaseUrl));
+  await migrateDatabase(databaseUrl);
+
+  const config = configSchema.parse({
+    NODE_ENV: "test",
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: prefix,
+    JWT_SECRET: randomBytes(32).toString("hex"),
+    VAR_DIR: dir,
+    LOG_LEVEL: "silent",
+    INBOUND_SMTP_PORT: "0",
+    WORKER_CONCURRENCY: "50",
+    INBOUND_CONCURRENCY: "50",
+    WEBHOOK_CONCURRENCY: "100",
+    // The sweep would re-queue the API phase's messages, whose jobs the bench removes; it has nothing else to do here.
+    SWEEP_INTERVAL_MS: "3600000",
+    RATE_LIMIT_REQUESTS: "10000000",
+  });
+
+  const peerCa = await issueCertificate({ commonName: "Bench peer HISP CA", ca: true });
+  const peerCert = await issueCertificate({ commonName: peerDomain, dnsNames: [peerDomain] }, peerCa);
+  const conduitCa = await issueCertificate({ commonName: "Bench Conduit CA", ca: true });
+  const conduitCert = await issueCertificate({ commonName: localDomain, dnsNames: [localDomain] }, conduitCa);
+  const files = {
+    peer: await pemFiles(dir, "peer", peerCert),
+    conduitCert: (await pemFiles(dir, "conduit", conduitCert)).cert,
+  };
+
+  const sink = new TimingSmtpSink();
+  cleanups.push(() => sink.stop());
+  const sinkPort = await sink.start(await issueCertificate({ commonName: "localhost", ips: ["127.0.0.1"] }, peerCa));
+
+  // First without roles, to set the organization up; the listener then starts knowing its domain.
+  let conduit = await initConduit(config, { api: false, worker: false, migrate: false });
+  let tenant: TestTenant;
+  try {
+    const { db, secrets } = conduit.ctx;
+    tenant = await createTenant(db, {
+      adapter: "smtp",
+      directAddressFrom: conduitAddress,
+      settings: {
+        relay: { host: "127.0.0.1", port: sinkPort },
+        tlsRejectUnauthorized: false,
+        ldap: false,
+        dnsServer: "127.0.0.1:1",
+      },
+    });
+    await db.directAddress.create({ data: { orgId: tenant.orgId, address: `@${localDomain}`, kind: "organization" } });
+    await db.certificate.createMany({
+      data: [
+        certificateRow(tenant.orgId, conduitCert, "own", localDomain, secrets),
+        certificateRow(tenant.orgId, conduitCa, "anchor", localDomain, secrets),
+        certificateRow(tenant.orgId, peerCa, "anchor", localDomain, secrets),
+        certificateRow(tenant.orgId, peerCert, "recipient", peerDomain, secrets),
+      ],
+    });
+  } finally {
+    await conduit.close();
+  }
+  conduit = await initConduit(config, { api: true, worker: true, inbound: true, migrate: false });
+  const running = conduit;
+  cleanups.push(() => running.close());
+
+  const api = new ApiClient(`http://127.0.0.1:${conduit.port}`);
+  await api.authenticate(tenant.apiKey, tenant.secret);
+
+  const webhook = new TimingWebhook();
+  cleanups.push(() => webhook.stop());
+  const admin = new ApiClient(api.baseUrl);
+  admin.token = await adminToken(conduit.ctx, tenant.orgId);
+  const registered = await admin.request("POST", "/webhooks", {
+    name: "bench inbox",
+    url: await webhook.start(),
+    verificationToken: "bench-verification-token",
+    subscriptions: [{ kind: "content", dataModels: ["*"] }],
+  });
+  if (registered.status !== 201) throw new Error(`webhook registration: ${registered.status} ${registered.text}`);
+  return { config, conduit, tenant, api, sink, webhook, files, dir };
+}
+
+async function pemFiles(dir: string, name: string, credentials: DirectCredentials) {
+  const cert = path.join(dir, `${name}.cert.pem`);
+  const key = path.join(dir, `${name}.key.pem`);
+  await writeFile(cert, credentials.certificate.toString());
+  await writeFile(key, credentials.privateKey.export({ format: "pem", type: "pkcs8" }));
+  return { cert, key };
+}
