@@ -1,4 +1,7 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateSecret, hashSecret } from "../src/auth/secret-hash.js";
+import { maxFailedSignIns } from "../src/dashboard/sign-in-throttle.js";
 import { narrativeToHtml } from "../src/dashboard/narrative-html.js";
 import { initConduit, type Conduit } from "../src/lifecycle.js";
 import { BeaconServer, seedDashboard, tinyPdf, type DashboardSeed } from "./support/dashboard-seed.js";
@@ -87,6 +90,32 @@ describe("signing in to the dashboard", () => {
     expect(api.status).toBe(401);
   });
 
+  it("refuses sign-in after too many wrong secrets for a client id, even with the right one", async () => {
+    const clientId = randomUUID();
+    const clientSecret = generateSecret();
+    await conduit.ctx.db.adminCredential.create({
+      data: { orgId: seed.orgId, name: "Guessed at", clientId, secretHash: await hashSecret(clientSecret) },
+    });
+    for (let attempt = 0; attempt < maxFailedSignIns.client; attempt++) {
+      expect((await signIn(clientId, `guess-${attempt}`)).status).toBe(401);
+    }
+    const blocked = await signIn(clientId, clientSecret);
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers.get("set-cookie")).toBeNull();
+    expect((await signIn()).status).toBe(303);
+  });
+
+  it("refuses a form posted from another site", async () => {
+    const response = await fetch(`${base}/dashboard/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://evil.example" },
+      body: new URLSearchParams({ client_id: seed.clientId, client_secret: seed.clientSecret }),
+    });
+    expect(response.status).toBe(403);
+    expect(response.headers.get("set-cookie")).toBeNull();
+  });
+
   it("refuses a form POST without the session's CSRF token", async () => {
     const cookie = await session();
     const replay = await fetch(`${base}/dashboard/deliveries/${seed.deadDeliveryId}/replay`, {
@@ -118,6 +147,19 @@ describe("what a signed-in administrator sees", () => {
     const search = await (await get("/dashboard/messages?q=unknown-hisp", cookie)).text();
     expect(search).toContain(seed.failedId);
     expect(search).not.toContain(`data-message-id="${seed.deliveredId}"`);
+  });
+
+  it("records who opened a message, but not the page's own live refreshes", async () => {
+    const cookie = await session();
+    const reads = () => conduit.ctx.db.auditEvent.count({ where: { action: "message.read", targetId: seed.pdfId } });
+    const before = await reads();
+    expect((await get(`/dashboard/messages/${seed.pdfId}`, cookie)).status).toBe(200);
+    expect(await reads()).toBe(before + 1);
+    const live = await fetch(`${base}/dashboard/messages/${seed.pdfId}`, {
+      headers: { cookie, "x-dashboard-live": "1" },
+    });
+    expect(live.status).toBe(200);
+    expect(await reads()).toBe(before + 1);
   });
 
   it("answers 404 for another organization's message, its document and its file", async () => {

@@ -7,6 +7,7 @@ import { dashboardCss, liveJs } from "./assets.js";
 import { html, layout, sendPage } from "./html.js";
 import { messagePages, NotFound } from "./message-pages.js";
 import { checkCsrf, endSession, requireSession, safeNext, sessionOf, startSession } from "./session.js";
+import { countFailedSignIn, signInBlocked } from "./sign-in-throttle.js";
 
 /** A scrypt hash to compare against when the client id is unknown, so a wrong id costs as long as a wrong secret. */
 const decoyHash = "scrypt$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
@@ -35,6 +36,14 @@ function signInPage(next: string, error?: string) {
 export function dashboardRouter(ctx: AppContext): Router {
   const router = Router();
   router.use(express.urlencoded({ extended: false, limit: "16kb" }));
+  // Forms are posted from the dashboard's own pages only. SameSite=Strict and the CSRF token guard a session; this
+  // also guards the sign-in form, which has no session yet (a browser always sends Origin on a cross-site POST).
+  router.use((req, res, next) => {
+    const origin = req.headers.origin;
+    if (req.method !== "POST" || !origin || origin === `${req.protocol}://${req.headers.host ?? ""}`) return next();
+    if (ctx.config.PUBLIC_BASE_URL && origin === ctx.config.PUBLIC_BASE_URL.replace(/\/$/, "")) return next();
+    res.status(403).type("text").send("Forms are accepted from this site's own pages only.");
+  });
 
   router.get("/assets/dashboard.css", (_req, res) => {
     res.setHeader("Cache-Control", "public, max-age=300");
@@ -56,6 +65,11 @@ export function dashboardRouter(ctx: AppContext): Router {
     const clientId = typeof body.client_id === "string" ? body.client_id.trim().slice(0, 200) : "";
     const clientSecret = typeof body.client_secret === "string" ? body.client_secret.slice(0, 500) : "";
     const next = safeNext(body.next);
+    const remote = req.socket.remoteAddress ?? "";
+    if (await signInBlocked(ctx, clientId, remote)) {
+      sendPage(res, signInPage(next, "Too many failed attempts: wait 15 minutes and try again."), 429);
+      return;
+    }
     const admin = clientId
       ? await ctx.db.adminCredential.findFirst({
           where: { clientId, disabledAt: null, organization: { disabledAt: null } },
@@ -64,6 +78,7 @@ export function dashboardRouter(ctx: AppContext): Router {
       : null;
     const valid = await verifySecret(clientSecret, admin?.secretHash ?? decoyHash);
     if (!admin || !valid || !clientSecret) {
+      await countFailedSignIn(ctx, clientId, remote);
       sendPage(res, signInPage(next, "That client id and secret do not match an active administrator."), 401);
       return;
     }

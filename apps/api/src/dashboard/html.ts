@@ -63,7 +63,9 @@ export const documentCsp =
 export function noStore(res: Response): void {
   res.setHeader("Cache-Control", "no-store");
   res.setHeader("X-Content-Type-Options", "nosniff");
-  res.setHeader("Referrer-Policy", "no-referrer");
+  // Not no-referrer: with it Chromium sends `Origin: null` on the dashboard's own form POSTs, which the same-site check
+  // refuses. same-origin tells other sites nothing.
+  res.setHeader("Referrer-Policy", "same-origin");
 }
 
 export function sendPage(res: Response, page: SafeHtml, status = 200): void {
