@@ -157,6 +157,10 @@ describe.skipIf(!hasChromium)("the dashboard in a browser", () => {
     await page.goto(`${base}/dashboard/messages/${seed.inboundId}`);
     const row = page.locator(`#deliveries tr[data-delivery-id="${seed.deadDeliveryId}"]`);
     await expect(row.locator(".badge").getAttribute("data-status")).resolves.toBe("dead");
+    // An inbound message's document is its item, shown the same way.
+    await expect(page.frameLocator("iframe.document").locator(".patient-name").textContent()).resolves.toBe(
+      "Myra Jones",
+    );
     await shot("09-dead-letter");
     await row.getByRole("button", { name: "Replay" }).click();
     await page.waitForURL(/replayed=/);
