@@ -50,7 +50,7 @@ export const liveJs = `
   function refresh() {
     if (busy || document.hidden) return;
     busy = true;
-    fetch(location.href, { credentials: "same-origin", headers: { accept: "text/html", "x-dashboard-live": "1" } })
+    fetch(location.href, { credentials: "same-origin", headers: { accept: "text/html" } })
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (text) {
         if (!text) return;

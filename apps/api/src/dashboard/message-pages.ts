@@ -19,6 +19,7 @@ const messageStatuses = [
   "quarantined",
 ] as const;
 const pageSize = 50;
+const readAuditWindowMs = 10 * 60_000;
 /** Images larger than this are offered as a link rather than inlined as a data: URL. */
 const inlineImageBytes = 5 * 1024 * 1024;
 
@@ -115,6 +116,33 @@ function select(name: string, label: string, current: string, options: readonly 
 /** Messages: the list with live status, one message with its timeline, its document and attachments, and replay. */
 export function messagePages(ctx: AppContext): Router {
   const router = Router();
+
+  /**
+   * Who read which message (the page, its document or its file), as the API's reads are recorded. One record per
+   * administrator and message per window: the page re-reading itself every few seconds is not another read.
+   */
+  async function auditRead(session: { orgId: string; adminId: string }, messageId: string): Promise<void> {
+    const recent = await ctx.db.auditEvent.findFirst({
+      where: {
+        orgId: session.orgId,
+        actorKind: "admin",
+        actorId: session.adminId,
+        action: "message.read",
+        targetId: messageId,
+        createdAt: { gte: new Date(Date.now() - readAuditWindowMs) },
+      },
+      select: { id: true },
+    });
+    if (recent) return;
+    await recordAudit(ctx, {
+      orgId: session.orgId,
+      actor: { kind: "admin", id: session.adminId },
+      action: "message.read",
+      targetType: "message",
+      targetId: messageId,
+      detail: { via: "dashboard" },
+    });
+  }
 
   router.get("/messages", async (req, res) => {
     const session = sessionOf(res);
@@ -227,16 +255,7 @@ export function messagePages(ctx: AppContext): Router {
   router.get("/messages/:id", async (req, res) => {
     const session = sessionOf(res);
     const message = await findMessage(session.orgId, req.params.id);
-    // A person opening the message is a read; the page refreshing itself every few seconds is not another one.
-    if (req.headers["x-dashboard-live"] !== "1")
-      await recordAudit(ctx, {
-        orgId: session.orgId,
-        actor: { kind: "admin", id: session.adminId },
-        action: "message.read",
-        targetType: "message",
-        targetId: message.id,
-        detail: { via: "dashboard" },
-      });
+    await auditRead(session, message.id);
     const replayed = one(req.query.replayed);
     const documents = documentsOf(message);
     const base = `/dashboard/messages/${message.id}`;
@@ -432,6 +451,7 @@ export function messagePages(ctx: AppContext): Router {
     const session = sessionOf(res);
     const { message, doc } = await documentAt(session.orgId, req.params.id, req.params.position);
     if (doc.dataModel !== "Clinical Summary") throw new NotFound();
+    await auditRead(session, message.id);
     const page = clinicalSummaryPage(doc.payload, { messageId: message.id, custodianName: session.orgName });
     noStore(res);
     res.setHeader("Content-Security-Policy", documentCsp);
@@ -440,9 +460,10 @@ export function messagePages(ctx: AppContext): Router {
 
   router.get("/messages/:id/documents/:position/file", async (req, res) => {
     const session = sessionOf(res);
-    const { doc } = await documentAt(session.orgId, req.params.id, req.params.position);
+    const { message, doc } = await documentAt(session.orgId, req.params.id, req.params.position);
     const file = mediaFileOf(doc.payload);
     if (!file) throw new NotFound();
+    await auditRead(session, message.id);
     const download = req.query.download === "1";
     noStore(res);
     // A PDF shown in place needs the browser's viewer, which a `sandbox` policy turns off; it still loads nothing.

@@ -80,7 +80,7 @@ function readClaims(ctx: AppContext, req: Request): SessionClaims | undefined {
 
 /** Where to go after signing in: only a dashboard path of this site. */
 export function safeNext(value: unknown): string {
-  return typeof value === "string" && /^\/dashboard(\/[A-Za-z0-9/_\-.?=&%]*)?$/.test(value) && !value.includes("//")
+  return typeof value === "string" && /^\/dashboard(\/[A-Za-z0-9/_\-.?=&%+]*)?$/.test(value) && !value.includes("//")
     ? value
     : "/dashboard/messages";
 }
