@@ -4,8 +4,10 @@
  * ran, whatever the numbers; 1 only when it could not run.
  */
 import { mkdir } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { benchCrypto, opensslRsaSignPerSecond } from "./crypto.js";
+import { rssKb } from "./rss.js";
 import { printTable, writeMarkdown, type Row } from "./report.js";
 import { benchApi, benchInbound, benchMemory, benchOutbound } from "./scenarios.js";
 import { startStack } from "./stack.js";
@@ -23,15 +25,29 @@ async function main(): Promise<number> {
   const started = performance.now();
   const rows: Row[] = [];
   const notes: string[] = [];
+  const loadAtStart = os
+    .loadavg()
+    .map((load) => load.toFixed(2))
+    .join(", ");
   const cleanups: (() => Promise<unknown>)[] = [];
-  const step = (text: string) => console.error(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${text}`);
+  const step = (text: string) =>
+    console.error(
+      `[bench ${((performance.now() - started) / 1000).toFixed(0)} s (process ${(performance.now() / 1000).toFixed(0)} s), RSS ${mb(rssKb())}] ${text}`,
+    );
   // A hard stop, in case something hangs: the finally below still runs its cleanups first if it can.
+  // Each undo step runs once, whoever gets to it first: the finally below or the watchdog.
+  const undo = async () => {
+    for (const cleanup of cleanups.splice(0).reverse())
+      await cleanup().catch((error: Error) => console.error(`cleanup: ${error.message}`));
+  };
+  // A hard stop in case something hangs: undo what was set up, then exit 1.
   const watchdog = setTimeout(() => {
-    console.error("bench: over 280 s, giving up");
-    process.exit(1);
-  }, 280_000);
+    console.error("bench: over 270 s, giving up");
+    void undo().finally(() => process.exit(1));
+  }, 270_000);
   watchdog.unref();
   try {
+    notes.push(`load average (1, 5, 15 min) at the start: ${loadAtStart}.`);
     step("starting the stack");
     const stack = await startStack(cleanups);
 
@@ -41,6 +57,11 @@ async function main(): Promise<number> {
       {
         measure: "POST /endpoint accepted/s (10 connections)",
         value: `${fmt(api.fixed.acceptedPerSecond)} req/s (${api.fixed.accepted} in ${api.fixed.seconds} s, ${api.fixed.non2xx} not 2xx)`,
+        target: "",
+      },
+      {
+        measure: "POST /endpoint CPU per request (server process)",
+        value: `${fmt(api.fixed.cpuMsPerRequest, 1)} ms (10 connections), ${fmt(api.rate.cpuMsPerRequest, 1)} ms (200 req/s)`,
         target: "",
       },
       {
@@ -71,18 +92,30 @@ async function main(): Promise<number> {
         value: `${fmt(outbound.p50)} / ${fmt(outbound.p99)} ms`,
         target: "",
       },
+      {
+        measure: "outbound CPU per message (this process)",
+        value: `${fmt(outbound.cpuMsPerMessage, 1)} ms`,
+        target: "",
+      },
     );
     notes.push(`outbound: the ${outbound.messages} POSTs themselves took ${fmt(outbound.postSeconds, 1)} s.`);
 
     const inboundCount = count("BENCH_INBOUND", 200);
     step(`inbound: sealing ${inboundCount} messages with openssl, then sending them to the listener`);
     const inbound = await benchInbound(stack, inboundCount);
-    rows.push({
-      measure: `inbound end to end (${inbound.delivered}/${inbound.messages} at the webhook)`,
-      value: `${fmt(inbound.perSecond, 1)} msg/s`,
-      target: "≥ 300 msg/s",
-      met: inbound.perSecond >= 300 && inbound.delivered === inbound.messages,
-    });
+    rows.push(
+      {
+        measure: `inbound end to end (${inbound.delivered}/${inbound.messages} at the webhook)`,
+        value: `${fmt(inbound.perSecond, 1)} msg/s`,
+        target: "≥ 300 msg/s",
+        met: inbound.perSecond >= 300 && inbound.delivered === inbound.messages,
+      },
+      {
+        measure: "inbound CPU per message (this process, MDN included)",
+        value: `${fmt(inbound.cpuMsPerMessage, 1)} ms`,
+        target: "",
+      },
+    );
     notes.push(
       `inbound: sealing with openssl took ${fmt(inbound.sealSeconds, 1)} s (not timed); SMTP sending took ${fmt(inbound.sendSeconds, 1)} s of the timed part.`,
     );
@@ -118,6 +151,10 @@ async function main(): Promise<number> {
     );
 
     const maxRssKb = process.resourceUsage().maxRSS;
+    const memoryNow = process.memoryUsage();
+    notes.push(
+      `memory at the end: RSS ${mb(memoryNow.rss / 1024)}, V8 heap used ${mb(memoryNow.heapUsed / 1024)} of ${mb(memoryNow.heapTotal / 1024)}, external ${mb(memoryNow.external / 1024)} (array buffers ${mb(memoryNow.arrayBuffers / 1024)}).`,
+    );
     rows.push({
       measure: "peak RSS (API + worker + listener, one process)",
       value: mb(maxRssKb),
@@ -130,8 +167,7 @@ async function main(): Promise<number> {
     return 1;
   } finally {
     step("cleaning up");
-    for (const cleanup of cleanups.reverse())
-      await cleanup().catch((error: Error) => console.error(`cleanup: ${error.message}`));
+    await undo();
     clearTimeout(watchdog);
     if (rows.length) {
       printTable(rows);

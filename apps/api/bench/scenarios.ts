@@ -19,6 +19,12 @@ const benchDir = import.meta.dirname;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Payload = any;
 
+/** CPU time (user + system, every thread) this process has used since `since`, in ms. */
+export function cpuMsSince(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+}
+
 export function percentile(values: number[], p: number): number {
   if (!values.length) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
@@ -56,8 +62,18 @@ export interface ApiResult {
     p50: number;
     p99: number;
     non2xx: number;
+    /** CPU time of this (the server's) process per request. */
+    cpuMsPerRequest: number;
   };
-  rate: { rate: number; seconds: number; accepted: number; p50: number; p99: number; non2xx: number };
+  rate: {
+    rate: number;
+    seconds: number;
+    accepted: number;
+    p50: number;
+    p99: number;
+    non2xx: number;
+    cpuMsPerRequest: number;
+  };
 }
 
 /**
@@ -75,8 +91,12 @@ export async function benchApi(stack: BenchStack, seconds = 10, rate = 200): Pro
       body: JSON.stringify(patientPush(stack.tenant.destinationId)),
       duration: seconds,
     };
+    let cpu = process.cpuUsage();
     const fixed = await autocannonChild({ ...common, connections: 10 });
+    const fixedCpuMs = cpuMsSince(cpu);
+    cpu = process.cpuUsage();
     const paced = await autocannonChild({ ...common, connections: 20, overallRate: rate });
+    const pacedCpuMs = cpuMsSince(cpu);
     return {
       fixed: {
         connections: 10,
@@ -86,6 +106,7 @@ export async function benchApi(stack: BenchStack, seconds = 10, rate = 200): Pro
         p50: fixed.latency.p50,
         p99: fixed.latency.p99,
         non2xx: fixed.non2xx + fixed.errors + fixed.timeouts,
+        cpuMsPerRequest: fixedCpuMs / Math.max(1, fixed.requests.total),
       },
       rate: {
         rate,
@@ -94,6 +115,7 @@ export async function benchApi(stack: BenchStack, seconds = 10, rate = 200): Pro
         p50: paced.latency.p50,
         p99: paced.latency.p99,
         non2xx: paced.non2xx + paced.errors + paced.timeouts,
+        cpuMsPerRequest: pacedCpuMs / Math.max(1, paced.requests.total),
       },
     };
   } finally {
@@ -126,6 +148,8 @@ export interface OutboundResult {
   p50: number;
   p99: number;
   postSeconds: number;
+  /** CPU time of this process (Conduit, the POSTing client and the sink) per delivered message. */
+  cpuMsPerMessage: number;
 }
 
 /** `count` PatientPush POSTs (`concurrency` at a time) until the SMTP sink has each sealed message, matched by Message-ID. */
@@ -133,10 +157,11 @@ export async function benchOutbound(
   stack: BenchStack,
   count = 300,
   concurrency = 16,
-  timeoutMs = 90_000,
+  timeoutMs = 60_000,
 ): Promise<OutboundResult> {
   const bodies = Array.from({ length: count }, () => JSON.stringify(patientPush(stack.tenant.destinationId)));
   const postedAt = new Map<string, number>();
+  const cpu = process.cpuUsage();
   const started = now();
   let next = 0;
   await Promise.all(
@@ -153,6 +178,7 @@ export async function benchOutbound(
   const rfcIds = await messageIdsOf(stack, [...postedAt.keys()]);
   const wanted = [...rfcIds.values()];
   await waitUntil(() => wanted.every((id) => stack.sink.arrivals.has(id)), timeoutMs);
+  const cpuMs = cpuMsSince(cpu);
   const latencies: number[] = [];
   let last = started;
   for (const [id, at] of postedAt) {
@@ -168,6 +194,7 @@ export async function benchOutbound(
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     postSeconds,
+    cpuMsPerMessage: cpuMs / Math.max(1, latencies.length),
   };
 }
 
@@ -177,13 +204,15 @@ export interface InboundResult {
   perSecond: number;
   sealSeconds: number;
   sendSeconds: number;
+  /** CPU time of this process (Conduit, the SMTP client, sink and webhook) per delivered message. */
+  cpuMsPerMessage: number;
 }
 
 /**
  * `count` distinct messages (a C-CDA each), sealed with openssl by the peer before the clock starts, sent over a pooled
  * SMTP connection to the listener; done when the webhook has had as many ClinicalSummary POSTs.
  */
-export async function benchInbound(stack: BenchStack, count = 200, timeoutMs = 90_000): Promise<InboundResult> {
+export async function benchInbound(stack: BenchStack, count = 200, timeoutMs = 60_000): Promise<InboundResult> {
   const ccd = await readFile(path.join(fixturesDir, "ccda/CCD.xml"));
   const sealStarted = now();
   const sealed: Buffer[] = new Array<Buffer>(count);
@@ -225,6 +254,7 @@ export async function benchInbound(stack: BenchStack, count = 200, timeoutMs = 9
   });
   const isPush = (arrival: { dataModel: string }) => arrival.dataModel === "Clinical Summary/PatientPush";
   const before = stack.webhook.arrivals.filter(isPush).length;
+  const cpu = process.cpuUsage();
   const started = now();
   try {
     await Promise.all(
@@ -235,6 +265,7 @@ export async function benchInbound(stack: BenchStack, count = 200, timeoutMs = 9
   }
   const sendSeconds = (now() - started) / 1000;
   await waitUntil(() => stack.webhook.arrivals.filter(isPush).length - before >= count, timeoutMs);
+  const cpuMs = cpuMsSince(cpu);
   const pushes = stack.webhook.arrivals.filter(isPush).slice(before);
   const last = pushes.reduce((max, arrival) => Math.max(max, arrival.at), started);
   return {
@@ -243,6 +274,7 @@ export async function benchInbound(stack: BenchStack, count = 200, timeoutMs = 9
     perSecond: pushes.length / ((last - started) / 1000),
     sealSeconds,
     sendSeconds,
+    cpuMsPerMessage: cpuMs / Math.max(1, pushes.length),
   };
 }
 
