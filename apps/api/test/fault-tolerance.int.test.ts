@@ -64,7 +64,7 @@ async function arrived(sink: SmtpSink): Promise<{ ids: Set<string>; total: numbe
   return { ids, total: sink.messages.length };
 }
 
-async function expectEveryAcceptedArrives(conduit: Conduit, sink: SmtpSink, accepted: string[], timeoutMs = 120_000) {
+async function expectEveryAcceptedArrives(conduit: Conduit, sink: SmtpSink, accepted: string[], timeoutMs = 300_000) {
   const rows = await conduit.ctx.db.message.findMany({
     where: { id: { in: accepted } },
     select: { rfcMessageId: true },
@@ -114,7 +114,7 @@ describe("fault tolerance", () => {
       60_000,
       "all sent",
     );
-  }, 240_000);
+  }, 480_000);
 
   it("loses nothing when Redis restarts empty in the middle of a burst (the sweep queues from PostgreSQL)", async () => {
     const redis = new PrivateRedis();
@@ -134,7 +134,7 @@ describe("fault tolerance", () => {
     expect(accepted).toHaveLength(300);
     const result = await expectEveryAcceptedArrives(conduit, sink, accepted);
     expect(result.ids.size).toBe(300);
-  }, 240_000);
+  }, 480_000);
 
   it("on SIGTERM the worker finishes or releases its jobs and exits cleanly; nothing is left active", async () => {
     const { env, sink, conduit, tenant, api } = await stack({}, { worker: false });
@@ -153,5 +153,5 @@ describe("fault tolerance", () => {
     const second = spawnWorker(env.config as Config);
     cleanups.push(() => stopProcess(second, "SIGKILL"));
     await expectEveryAcceptedArrives(conduit, sink, accepted);
-  }, 240_000);
+  }, 480_000);
 });

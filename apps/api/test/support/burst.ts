@@ -34,10 +34,13 @@ export async function postBurst(
   during: (done: number) => Promise<void> | void = () => undefined,
   concurrency = 8,
 ): Promise<string[]> {
-  const template = readFixtureJson<Record<string, unknown>>("redox/samples/clinicalsummary-patientpush.json");
+  // A small PatientPush without a Document.ID: the burst measures delivery, not rendering or document versions.
+  const template = readFixtureJson<{ Meta: object; Header: { Patient: unknown } }>(
+    "redox/samples/clinicalsummary-patientpush.json",
+  );
   const body = JSON.stringify({
-    ...template,
-    Meta: { ...(template.Meta as object), Destinations: [{ ID: destinationId }] },
+    Meta: { ...template.Meta, Destinations: [{ ID: destinationId }] },
+    Header: { DirectAddressTo: "records@direct.peer.example", Patient: template.Header.Patient },
   });
   const accepted: string[] = [];
   let next = 0;
