@@ -251,6 +251,15 @@ describe("inbound delivery", () => {
       "the replayed delivery",
     );
     expect(delivered.lastStatusCode).toBe(200);
+    // With its one delivery now made, the message is delivered after all.
+    await waitFor(
+      async () =>
+        (await conduit.ctx.db.message.findUnique({ where: { id: message.id } }))?.status === "delivered"
+          ? true
+          : undefined,
+      20_000,
+      "the message to be delivered",
+    );
     const status = await admin.request("GET", `/messages/${message.id}`);
     expect(status.json.timeline.map((event: { type: string }) => event.type)).toEqual(
       expect.arrayContaining(["webhook_dead_lettered", "webhook_replayed", "webhook_delivered"]),
