@@ -8,9 +8,9 @@ import { dropDatabase } from "../src/db/create-database.js";
 import { migrateDatabase } from "../src/db/migrate.js";
 import { initConduit, type Conduit } from "../src/lifecycle.js";
 import { adminToken } from "../test/support/admin-token.js";
-import { certificateRow } from "../test/support/certificates.js";
+import { createDirectOrganization } from "../test/support/direct-organization.js";
 import { ApiClient } from "../test/support/http.js";
-import { createTenant, type TestTenant } from "../test/support/tenant.js";
+import type { TestTenant } from "../test/support/tenant.js";
 import { deleteKeys } from "../test/support/test-env.js";
 import { TimingSmtpSink, TimingWebhook } from "./peers.js";
 
@@ -87,24 +87,13 @@ export async function startStack(cleanups: (() => Promise<unknown>)[]): Promise<
   let tenant: TestTenant;
   try {
     const { db, secrets } = conduit.ctx;
-    tenant = await createTenant(db, {
-      adapter: "smtp",
+    tenant = await createDirectOrganization(db, secrets, {
+      localDomain,
       directAddressFrom: conduitAddress,
-      settings: {
-        relay: { host: "127.0.0.1", port: sinkPort },
-        tlsRejectUnauthorized: false,
-        ldap: false,
-        dnsServer: "127.0.0.1:1",
-      },
-    });
-    await db.directAddress.create({ data: { orgId: tenant.orgId, address: `@${localDomain}`, kind: "organization" } });
-    await db.certificate.createMany({
-      data: [
-        certificateRow(tenant.orgId, conduitCert, "own", localDomain, secrets),
-        certificateRow(tenant.orgId, conduitCa, "anchor", localDomain, secrets),
-        certificateRow(tenant.orgId, peerCa, "anchor", localDomain, secrets),
-        certificateRow(tenant.orgId, peerCert, "recipient", peerDomain, secrets),
-      ],
+      relayPort: sinkPort,
+      own: conduitCert,
+      anchors: [conduitCa, peerCa],
+      recipients: [{ scope: peerDomain, credentials: peerCert }],
     });
   } finally {
     await conduit.close();

@@ -4,12 +4,12 @@ import { buildMdn, issueCertificate } from "@conduit/direct-transport";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initConduit, type Conduit } from "../src/lifecycle.js";
 import { adminToken } from "./support/admin-token.js";
-import { certificateRow } from "./support/certificates.js";
+import { createDirectOrganization } from "./support/direct-organization.js";
 import { readFixtureJson } from "./support/fixtures.js";
 import { ApiClient } from "./support/http.js";
 import { openssl, pemFiles, sealWithOpenssl } from "./support/openssl.js";
 import { SmtpSink, WebhookReceiver } from "./support/peers.js";
-import { createTenant, type TestTenant } from "./support/tenant.js";
+import type { TestTenant } from "./support/tenant.js";
 import { createTestEnv, waitFor, type TestEnv } from "./support/test-env.js";
 
 const localDomain = "direct.conduit.test";
@@ -41,24 +41,13 @@ beforeAll(async () => {
 
   peer = new SmtpSink();
   const peerPort = await peer.start(await issueCertificate({ commonName: "localhost", ips: ["127.0.0.1"] }, peerCa));
-  tenant = await createTenant(db, {
-    adapter: "smtp",
+  tenant = await createDirectOrganization(db, secrets, {
+    localDomain,
     directAddressFrom: senderAddress,
-    settings: {
-      relay: { host: "127.0.0.1", port: peerPort },
-      tlsRejectUnauthorized: false,
-      ldap: false,
-      dnsServer: "127.0.0.1:1",
-    },
-  });
-  await db.directAddress.create({ data: { orgId: tenant.orgId, address: `@${localDomain}`, kind: "organization" } });
-  await db.certificate.createMany({
-    data: [
-      certificateRow(tenant.orgId, conduitCert, "own", localDomain, secrets),
-      certificateRow(tenant.orgId, conduitCa, "anchor", localDomain, secrets),
-      certificateRow(tenant.orgId, peerCa, "anchor", localDomain, secrets),
-      certificateRow(tenant.orgId, peerCert, "recipient", peerDomain, secrets),
-    ],
+    relayPort: peerPort,
+    own: conduitCert,
+    anchors: [conduitCa, peerCa],
+    recipients: [{ scope: peerDomain, credentials: peerCert }],
   });
   await conduit.close();
   conduit = await initConduit(env.config, { api: true, worker: true, inbound: true, migrate: false });
