@@ -16,6 +16,7 @@ import { credentialsFromPkcs12 } from "./trust/pkcs12.js";
 import { CrlRevocation } from "./trust/revocation.js";
 import { TrustAnchors } from "./trust/trust-anchors.js";
 import type { ValidationPolicy } from "./trust/validate-certificate.js";
+import { fetchBytes } from "./trust/fetch-bytes.js";
 
 /** Conduit's own certificate and key for a Direct address or domain: PKCS#12, or PEM certificate + key. */
 export type IdentitySettings = { scope: string } & (
@@ -113,11 +114,8 @@ export async function createDirectAgent(settings: DirectAgentSettings): Promise<
   return new DirectAgent(credentials, trust, discovery, policy);
 }
 
-async function fetchOverHttp(url: string): Promise<Buffer> {
-  if (!/^https?:/i.test(url)) throw new Error(`unsupported CRL location ${url}`);
-  const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-  if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
-  return Buffer.from(await response.arrayBuffer());
+function fetchOverHttp(url: string): Promise<Buffer> {
+  return fetchBytes(url);
 }
 
 /** How a destination is reached, as configured per destination. */

@@ -6,6 +6,7 @@ import * as dnsPacket from "dns-packet";
 import { splitAddress } from "../trust/certificates.js";
 import { certificateBindsAddress } from "../trust/validate-certificate.js";
 import type { CertificateSource } from "./cert-discovery.js";
+import { fetchBytes } from "../trust/fetch-bytes.js";
 
 /** RFC 4398 §2.1 certificate types Direct uses. */
 export const CERT_TYPE = { PKIX: 1, IPKIX: 4 } as const;
@@ -171,10 +172,8 @@ export class DnsCertSource implements CertificateSource {
   }
 }
 
-async function defaultFetch(url: string): Promise<Buffer> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-  if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
-  return Buffer.from(await response.arrayBuffer());
+function defaultFetch(url: string): Promise<Buffer> {
+  return fetchBytes(url, { maxBytes: 1024 * 1024 });
 }
 
 /** Builds the RDATA of a CERT record (for tests and tooling that publish records). */
