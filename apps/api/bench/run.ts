@@ -15,6 +15,14 @@ import { startStack } from "./stack.js";
 
 const docsFile = path.resolve(import.meta.dirname, "../../../docs/benchmarks.md");
 const count = (name: string, fallback: number) => Number(process.env[name] ?? fallback) || fallback;
+/** BENCH_ONLY=inbound (or a comma-separated list of api, outbound, inbound, memory, directory, crypto) runs only those. */
+const only = new Set(
+  (process.env.BENCH_ONLY ?? "")
+    .split(",")
+    .map((phase) => phase.trim())
+    .filter(Boolean),
+);
+const runs = (phase: string) => only.size === 0 || only.has(phase);
 
 const fmt = (value: number, digits = 0) =>
   Number.isFinite(value)
@@ -52,125 +60,138 @@ async function main(): Promise<number> {
     step("starting the stack");
     const stack = await startStack(cleanups);
 
-    step("API: 10 connections, 10 s; then 200 req/s, 10 s");
-    const api = await benchApi(stack, count("BENCH_API_SECONDS", 10));
-    rows.push(
-      {
-        measure: "POST /endpoint accepted/s (10 connections)",
-        value: `${fmt(api.fixed.acceptedPerSecond)} req/s (${api.fixed.accepted} in ${api.fixed.seconds} s, ${api.fixed.non2xx} not 2xx)`,
-        target: "",
-      },
-      {
-        measure: "POST /endpoint CPU per request (server process)",
-        value: `${fmt(api.fixed.cpuMsPerRequest, 1)} ms (10 connections), ${fmt(api.rate.cpuMsPerRequest, 1)} ms (200 req/s)`,
-        target: "",
-      },
-      {
-        measure: "POST /endpoint p50 / p99 (10 connections)",
-        value: `${fmt(api.fixed.p50)} / ${fmt(api.fixed.p99)} ms`,
-        target: "",
-      },
-      {
-        measure: `POST /endpoint p50 / p99 at ${api.rate.rate} req/s`,
-        value: `${fmt(api.rate.p50)} / ${fmt(api.rate.p99)} ms (${api.rate.accepted} accepted, ${api.rate.non2xx} not 2xx)`,
-        target: "p99 ≤ 50 ms",
-        met: api.rate.p99 <= 50 && api.rate.non2xx === 0,
-      },
-    );
+    if (runs("api")) {
+      step("API: 10 connections, 10 s; then 200 req/s, 10 s");
+      const api = await benchApi(stack, count("BENCH_API_SECONDS", 10));
+      rows.push(
+        {
+          measure: "POST /endpoint accepted/s (10 connections)",
+          value: `${fmt(api.fixed.acceptedPerSecond)} req/s (${api.fixed.accepted} in ${api.fixed.seconds} s, ${api.fixed.non2xx} not 2xx)`,
+          target: "",
+        },
+        {
+          measure: "POST /endpoint CPU per request (server process)",
+          value: `${fmt(api.fixed.cpuMsPerRequest, 1)} ms (10 connections), ${fmt(api.rate.cpuMsPerRequest, 1)} ms (200 req/s)`,
+          target: "",
+        },
+        {
+          measure: "POST /endpoint p50 / p99 (10 connections)",
+          value: `${fmt(api.fixed.p50)} / ${fmt(api.fixed.p99)} ms`,
+          target: "",
+        },
+        {
+          measure: `POST /endpoint p50 / p99 at ${api.rate.rate} req/s`,
+          value: `${fmt(api.rate.p50)} / ${fmt(api.rate.p99)} ms (${api.rate.accepted} accepted, ${api.rate.non2xx} not 2xx)`,
+          target: "p99 ≤ 50 ms",
+          met: api.rate.p99 <= 50 && api.rate.non2xx === 0,
+        },
+      );
+    }
 
-    const outboundCount = count("BENCH_OUTBOUND", 300);
-    step(`outbound: ${outboundCount} PatientPush to the SMTP sink`);
-    const outbound = await benchOutbound(stack, outboundCount);
-    rows.push(
-      {
-        measure: `outbound end to end (${outbound.delivered}/${outbound.messages} at the sink)`,
-        value: `${fmt(outbound.perSecond, 1)} msg/s`,
-        target: "≥ 500 msg/s",
-        met: outbound.perSecond >= 500 && outbound.delivered === outbound.messages,
-      },
-      {
-        measure: "outbound POST → sink p50 / p99",
-        value: `${fmt(outbound.p50)} / ${fmt(outbound.p99)} ms`,
-        target: "",
-      },
-      {
-        measure: "outbound CPU per message (this process)",
-        value: `${fmt(outbound.cpuMsPerMessage, 1)} ms`,
-        target: "",
-      },
-    );
-    notes.push(`outbound: the ${outbound.messages} POSTs themselves took ${fmt(outbound.postSeconds, 1)} s.`);
+    if (runs("outbound")) {
+      const outboundCount = count("BENCH_OUTBOUND", 300);
+      step(`outbound: ${outboundCount} PatientPush to the SMTP sink`);
+      const outbound = await benchOutbound(stack, outboundCount);
+      rows.push(
+        {
+          measure: `outbound end to end (${outbound.delivered}/${outbound.messages} at the sink)`,
+          value: `${fmt(outbound.perSecond, 1)} msg/s`,
+          target: "≥ 500 msg/s",
+          met: outbound.perSecond >= 500 && outbound.delivered === outbound.messages,
+        },
+        {
+          measure: "outbound POST → sink p50 / p99",
+          value: `${fmt(outbound.p50)} / ${fmt(outbound.p99)} ms`,
+          target: "",
+        },
+        {
+          measure: "outbound CPU per message (this process)",
+          value: `${fmt(outbound.cpuMsPerMessage, 1)} ms`,
+          target: "",
+        },
+      );
+      notes.push(`outbound: the ${outbound.messages} POSTs themselves took ${fmt(outbound.postSeconds, 1)} s.`);
+    }
 
-    const inboundCount = count("BENCH_INBOUND", 200);
-    step(`inbound: sealing ${inboundCount} messages with openssl, then sending them to the listener`);
-    const inbound = await benchInbound(stack, inboundCount);
-    rows.push(
-      {
-        measure: `inbound end to end (${inbound.delivered}/${inbound.messages} at the webhook)`,
-        value: `${fmt(inbound.perSecond, 1)} msg/s`,
-        target: "≥ 300 msg/s",
-        met: inbound.perSecond >= 300 && inbound.delivered === inbound.messages,
-      },
-      {
-        measure: "inbound CPU per message (this process, MDN included)",
-        value: `${fmt(inbound.cpuMsPerMessage, 1)} ms`,
-        target: "",
-      },
-    );
-    notes.push(
-      `inbound: sealing with openssl took ${fmt(inbound.sealSeconds, 1)} s (not timed); SMTP sending took ${fmt(inbound.sendSeconds, 1)} s of the timed part.`,
-    );
+    if (runs("inbound")) {
+      const inboundCount = count("BENCH_INBOUND", 200);
+      step(`inbound: sealing ${inboundCount} messages with openssl, then sending them to the listener`);
+      const inbound = await benchInbound(stack, inboundCount);
+      rows.push(
+        {
+          measure: `inbound end to end (${inbound.delivered}/${inbound.messages} at the webhook)`,
+          value: `${fmt(inbound.perSecond, 1)} msg/s`,
+          target: "≥ 300 msg/s",
+          met: inbound.perSecond >= 300 && inbound.delivered === inbound.messages,
+        },
+        {
+          measure: "inbound CPU per message (this process, MDN included)",
+          value: `${fmt(inbound.cpuMsPerMessage, 1)} ms`,
+          target: "",
+        },
+      );
+      notes.push(
+        `inbound: sealing with openssl took ${fmt(inbound.sealSeconds, 1)} s (not timed); SMTP sending took ${fmt(inbound.sendSeconds, 1)} s of the timed part.`,
+      );
+    }
 
-    step("memory: one 10 MB Media attachment");
-    const memory = await benchMemory(stack, stack.sink);
-    const factor = memory.growthKb / (memory.fileBytes / 1024);
-    rows.push({
-      measure: `RSS growth sending a 10 MB attachment${memory.delivered ? "" : " (NOT delivered)"}`,
-      value: `${mb(memory.growthKb)} (${fmt(factor, 1)}× the file; ${mb(memory.baselineKb)} → ${mb(memory.peakKb)}, ${fmt(memory.seconds, 1)} s)`,
-      target: "≤ 10× (100 MB)",
-      met: memory.delivered && factor <= 10,
-    });
-
-    const maxRssKb = process.resourceUsage().maxRSS;
-    const memoryNow = process.memoryUsage();
-    notes.push(
-      `memory after the 10 MB attachment: RSS ${mb(memoryNow.rss / 1024)}, V8 heap used ${mb(memoryNow.heapUsed / 1024)} of ${mb(memoryNow.heapTotal / 1024)}, external ${mb(memoryNow.external / 1024)} (array buffers ${mb(memoryNow.arrayBuffers / 1024)}).`,
-    );
-    rows.push({
-      measure: "peak RSS (API + worker + listener, one process; before the directory and crypto runs)",
-      value: mb(maxRssKb),
-      target: "< 300 MB",
-      met: maxRssKb < 300 * 1024,
-    });
-
-    step("directory import: 10,000 NPPES rows (bench/directory-import.ts, a database of its own)");
-    const [directory] = await benchDirectoryImport([10_000]);
-    if (directory)
+    if (runs("memory")) {
+      step("memory: one 10 MB Media attachment");
+      const memory = await benchMemory(stack, stack.sink);
+      const factor = memory.growthKb / (memory.fileBytes / 1024);
       rows.push({
-        measure: `directory import, ${fmt(directory.rows)} NPPES rows (${fmt(directory.fileBytes / 1024 / 1024, 1)} MB)`,
-        value: `parse ${fmt(directory.parseMs)} ms, first import ${fmt(directory.firstImportMs)} ms, re-import (2% changed) ${fmt(directory.reimportMs)} ms`,
-        target: "",
+        measure: `RSS growth sending a 10 MB attachment${memory.delivered ? "" : " (NOT delivered)"}`,
+        value: `${mb(memory.growthKb)} (${fmt(factor, 1)}× the file; ${mb(memory.baselineKb)} → ${mb(memory.peakKb)}, ${fmt(memory.seconds, 1)} s)`,
+        target: "≤ 10× (100 MB)",
+        met: memory.delivered && factor <= 10,
       });
 
-    step("crypto: seal and open, 3 s each; openssl speed rsa2048");
-    const crypto = await benchCrypto(3);
-    const opensslSign = await opensslRsaSignPerSecond(3);
-    const ratio = (perSecond: number) => (opensslSign ? ` (${fmt((100 * perSecond) / opensslSign)}% of openssl)` : "");
-    rows.push(
-      {
-        measure: `seal/s, one core (${fmt(crypto.originalBytes / 1024)} KB message)`,
-        value: `${fmt(crypto.sealsPerSecond)}/s${ratio(crypto.sealsPerSecond)}`,
-        target: "≥ 50% of openssl sign/s",
-        met: opensslSign ? crypto.sealsPerSecond >= opensslSign / 2 : undefined,
-      },
-      {
-        measure: "open/s, one core",
-        value: `${fmt(crypto.opensPerSecond)}/s${ratio(crypto.opensPerSecond)}`,
-        target: "≥ 50% of openssl sign/s",
-        met: opensslSign ? crypto.opensPerSecond >= opensslSign / 2 : undefined,
-      },
-      { measure: "openssl speed rsa2048 sign/s", value: opensslSign ? `${fmt(opensslSign)}/s` : "n/a", target: "" },
-    );
+      const maxRssKb = process.resourceUsage().maxRSS;
+      const memoryNow = process.memoryUsage();
+      notes.push(
+        `memory after the 10 MB attachment: RSS ${mb(memoryNow.rss / 1024)}, V8 heap used ${mb(memoryNow.heapUsed / 1024)} of ${mb(memoryNow.heapTotal / 1024)}, external ${mb(memoryNow.external / 1024)} (array buffers ${mb(memoryNow.arrayBuffers / 1024)}).`,
+      );
+      rows.push({
+        measure: "peak RSS (API + worker + listener, one process; before the directory and crypto runs)",
+        value: mb(maxRssKb),
+        target: "< 300 MB",
+        met: maxRssKb < 300 * 1024,
+      });
+    }
+
+    if (runs("directory")) {
+      step("directory import: 10,000 NPPES rows (bench/directory-import.ts, a database of its own)");
+      const [directory] = await benchDirectoryImport([10_000]);
+      if (directory)
+        rows.push({
+          measure: `directory import, ${fmt(directory.rows)} NPPES rows (${fmt(directory.fileBytes / 1024 / 1024, 1)} MB)`,
+          value: `parse ${fmt(directory.parseMs)} ms, first import ${fmt(directory.firstImportMs)} ms, re-import (2% changed) ${fmt(directory.reimportMs)} ms`,
+          target: "",
+        });
+    }
+
+    if (runs("crypto")) {
+      step("crypto: seal and open, 3 s each; openssl speed rsa2048");
+      const crypto = await benchCrypto(3);
+      const opensslSign = await opensslRsaSignPerSecond(3);
+      const ratio = (perSecond: number) =>
+        opensslSign ? ` (${fmt((100 * perSecond) / opensslSign)}% of openssl)` : "";
+      rows.push(
+        {
+          measure: `seal/s, one core (${fmt(crypto.originalBytes / 1024)} KB message)`,
+          value: `${fmt(crypto.sealsPerSecond)}/s${ratio(crypto.sealsPerSecond)}`,
+          target: "≥ 50% of openssl sign/s",
+          met: opensslSign ? crypto.sealsPerSecond >= opensslSign / 2 : undefined,
+        },
+        {
+          measure: "open/s, one core",
+          value: `${fmt(crypto.opensPerSecond)}/s${ratio(crypto.opensPerSecond)}`,
+          target: "≥ 50% of openssl sign/s",
+          met: opensslSign ? crypto.opensPerSecond >= opensslSign / 2 : undefined,
+        },
+        { measure: "openssl speed rsa2048 sign/s", value: opensslSign ? `${fmt(opensslSign)}/s` : "n/a", target: "" },
+      );
+    }
   } catch (error) {
     console.error("bench failed:", error);
     notes.push(`The run stopped early: ${(error as Error).message}`);
