@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { isUploadReference, type Meta, type RedoxLog, type RedoxMessage } from "@conduit/datamodels";
 import type { AppContext } from "../context.js";
-import type { Prisma } from "../generated/prisma/client.js";
 import { withTimeout } from "../db/prisma.js";
 import { ApiError } from "../http/api-error.js";
 import { enqueueOutbound } from "../queues/outbound-queue.js";
+import { insertAcceptedMessages, type AcceptedRow } from "./insert-accepted.js";
 import { directAddressPaths, recipientOf, withDirectAddressFrom } from "./recipient.js";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -26,8 +26,16 @@ function domainOf(address: string): string {
   return address.slice(address.lastIndexOf("@") + 1).toLowerCase();
 }
 
+/** A token outlives its source: a source or organization disabled since it was issued is refused (401). */
+async function requireActiveSource(ctx: AppContext, source: AcceptedSource): Promise<void> {
+  const active = await ctx.db.source.count({
+    where: { id: source.id, orgId: source.orgId, disabledAt: null, organization: { disabledAt: null } },
+  });
+  if (!active) throw ApiError.unauthorized("Authorization: this source is disabled or no longer exists");
+}
+
 /**
- * Accepts a validated Redox message from a source: checks the source's subscriptions for each destination, stores one
+ * Accepts a validated Redox message from a source (the subject of its access token): checks the source's subscriptions for each destination, stores one
  * message per destination (DirectAddressFrom set from the destination), commits, and only then queues them. A failure
  * to queue loses nothing: the rows are committed, and the outbox sweep queues any it finds without a job.
  */
@@ -53,9 +61,11 @@ export async function acceptMessage(
 
   const destinationIds = meta.Destinations.map((destination) => destination.ID);
   const validIds = destinationIds.filter((id) => uuidPattern.test(id));
+  // The source's own standing is checked in the same query: one round trip on the path every message takes.
   const subscriptions = await ctx.db.subscription.findMany({
     where: {
       sourceId: source.id,
+      source: { orgId: source.orgId, disabledAt: null, organization: { disabledAt: null } },
       dataModel: message.dataModel,
       destinationId: { in: validIds },
       destination: { orgId: source.orgId, disabledAt: null },
@@ -67,6 +77,7 @@ export async function acceptMessage(
   );
   const missing = destinationIds.findIndex((id) => !byDestination.has(id));
   if (missing >= 0) {
+    await requireActiveSource(ctx, source);
     throw ApiError.badRequest(
       `Meta.Destinations[${missing}].ID: No subscriptions for ${message.dataModel} from this source to destination "${destinationIds[missing]}"`,
       "Send",
@@ -76,7 +87,7 @@ export async function acceptMessage(
     throw ApiError.badRequest("Meta.Destinations: names the same destination more than once");
   }
 
-  const rows = destinationIds.map((destinationId) => {
+  const rows: AcceptedRow[] = destinationIds.map((destinationId) => {
     const destination = byDestination.get(destinationId)!;
     const id = randomUUID();
     return {
@@ -84,39 +95,19 @@ export async function acceptMessage(
       orgId: source.orgId,
       sourceId: source.id,
       destinationId,
-      direction: "outbound" as const,
+      adapter: destination.adapter,
       dataModel: message.dataModel,
       eventType: message.eventType,
-      status: "queued" as const,
-      payload: withDirectAddressFrom(message, destination.directAddressFrom) as unknown as Prisma.InputJsonValue,
+      payload: withDirectAddressFrom(message, destination.directAddressFrom),
       directFrom: destination.directAddressFrom,
       directTo: [recipient],
       rfcMessageId: `<${id}@${domainOf(destination.directAddressFrom)}>`,
       transmissionId: meta.Transmission?.ID != null ? String(meta.Transmission.ID) : null,
       attemptId: randomUUID(),
-      finalDeliveryRequested: wantsFinalDelivery(byDestination.get(destinationId)!.settings),
+      finalDeliveryRequested: wantsFinalDelivery(destination.settings),
     };
   });
-
-  await ctx.db.$transaction([
-    ctx.db.message.createMany({ data: rows }),
-    ctx.db.messageRecipient.createMany({
-      data: rows.flatMap((row) =>
-        row.directTo.map((address) => ({
-          messageId: row.id,
-          address: address.toLowerCase(),
-          status: "queued" as const,
-        })),
-      ),
-    }),
-    ctx.db.messageEvent.createMany({
-      data: rows.map((row) => ({
-        messageId: row.id,
-        type: "accepted",
-        detail: { destinationId: row.destinationId, adapter: byDestination.get(row.destinationId)!.adapter },
-      })),
-    }),
-  ]);
+  await insertAcceptedMessages(ctx.db, rows);
 
   await Promise.all(
     rows.map((row) =>

@@ -13,11 +13,15 @@ export function recipientOf(message: RedoxMessage): string | undefined {
   return to ?? undefined;
 }
 
-/** A copy of the payload with DirectAddressFrom set to the destination's address, whatever the caller sent. */
+/**
+ * The payload with DirectAddressFrom set to the destination's address, whatever the caller sent. Only the objects on
+ * the way to the field are copied; the rest is shared with the request, which nothing changes afterwards.
+ */
 export function withDirectAddressFrom(message: RedoxMessage, address: string): RedoxMessage["payload"] {
-  const payload = structuredClone(message.payload);
-  if (message.dataModel === "Media") (payload as typeof message.payload).Media.DirectAddressFrom = address;
-  else
-    (payload as Extract<RedoxMessage, { dataModel: "Clinical Summary" }>["payload"]).Header.DirectAddressFrom = address;
-  return payload;
+  if (message.dataModel === "Media") {
+    const payload = message.payload;
+    return { ...payload, Media: { ...payload.Media, DirectAddressFrom: address } };
+  }
+  const payload = message.payload;
+  return { ...payload, Header: { ...payload.Header, DirectAddressFrom: address } };
 }
