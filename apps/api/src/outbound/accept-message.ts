@@ -4,6 +4,7 @@ import type { AppContext } from "../context.js";
 import { withTimeout } from "../db/prisma.js";
 import { ApiError } from "../http/api-error.js";
 import { enqueueOutbound } from "../queues/outbound-queue.js";
+import { subscribedDestinations } from "./subscribed-destinations.js";
 import { insertAcceptedMessages, type AcceptedRow } from "./insert-accepted.js";
 import { directAddressPaths, recipientOf, withDirectAddressFrom } from "./recipient.js";
 
@@ -62,18 +63,8 @@ export async function acceptMessage(
   const destinationIds = meta.Destinations.map((destination) => destination.ID);
   const validIds = destinationIds.filter((id) => uuidPattern.test(id));
   // The source's own standing is checked in the same query: one round trip on the path every message takes.
-  const subscriptions = await ctx.db.subscription.findMany({
-    where: {
-      sourceId: source.id,
-      source: { orgId: source.orgId, disabledAt: null, organization: { disabledAt: null } },
-      dataModel: message.dataModel,
-      destinationId: { in: validIds },
-      destination: { orgId: source.orgId, disabledAt: null },
-    },
-    include: { destination: true },
-  });
   const byDestination = new Map(
-    subscriptions.map((subscription) => [subscription.destinationId, subscription.destination]),
+    (await subscribedDestinations(ctx.db, source, message.dataModel, validIds)).map((d) => [d.id, d]),
   );
   const missing = destinationIds.findIndex((id) => !byDestination.has(id));
   if (missing >= 0) {
