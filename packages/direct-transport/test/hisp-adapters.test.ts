@@ -101,30 +101,43 @@ beforeAll(async () => {
   await new Promise((resolve) => probe.close(resolve));
 });
 
+/** Every adapter made here, closed before the servers: adapters keep their SMTP connections open for reuse. */
+const adapters: { close(): Promise<void> }[] = [];
+
 afterAll(async () => {
+  await Promise.all(adapters.map((adapter) => adapter.close()));
   await listener?.close();
   await new Promise<void>((resolve) => (edge ? edge.close(() => resolve()) : resolve()));
 });
 
 function smtpTransport(port?: number): SmtpTransport {
-  return new SmtpTransport({
-    credentials: new CredentialStore().add("a.example", alice),
-    discovery: new CertificateDiscovery([new ConfiguredCertificates().add("b.example", [bDomain.certificate])]),
-    relay: { host: "127.0.0.1", port: port ?? listener.port },
-    tls: { ca: ca.certificate.toString() },
-    connectionTimeoutMs: 5000,
-  });
+  return remember(
+    new SmtpTransport({
+      credentials: new CredentialStore().add("a.example", alice),
+      discovery: new CertificateDiscovery([new ConfiguredCertificates().add("b.example", [bDomain.certificate])]),
+      relay: { host: "127.0.0.1", port: port ?? listener.port },
+      tls: { ca: ca.certificate.toString() },
+      connectionTimeoutMs: 5000,
+    }),
+  );
+}
+
+function remember<T extends { close(): Promise<void> }>(adapter: T): T {
+  adapters.push(adapter);
+  return adapter;
 }
 
 function edgeTransport(port?: number): SmtpEdgeTransport {
-  return new SmtpEdgeTransport({
-    host: "127.0.0.1",
-    port: port ?? edgePort,
-    user: "conduit",
-    pass: "s3cret",
-    tls: { ca: ca.certificate.toString() },
-    connectionTimeoutMs: 5000,
-  });
+  return remember(
+    new SmtpEdgeTransport({
+      host: "127.0.0.1",
+      port: port ?? edgePort,
+      user: "conduit",
+      pass: "s3cret",
+      tls: { ca: ca.certificate.toString() },
+      connectionTimeoutMs: 5000,
+    }),
+  );
 }
 
 const remote = {
@@ -204,11 +217,13 @@ hispConformance({
 
 describe("smtp adapter specifics", () => {
   it("refuses to send, permanently, when the recipient has no certificate", async () => {
-    const transport = new SmtpTransport({
-      credentials: new CredentialStore().add("a.example", alice),
-      discovery: new CertificateDiscovery([new ConfiguredCertificates()]),
-      relay: { host: "127.0.0.1", port: listener.port },
-    });
+    const transport = remember(
+      new SmtpTransport({
+        credentials: new CredentialStore().add("a.example", alice),
+        discovery: new CertificateDiscovery([new ConfiguredCertificates()]),
+        relay: { host: "127.0.0.1", port: listener.port },
+      }),
+    );
     const result = await transport.send(await outbound("alice@a.example", ["bob@c.example"]));
     expect(result).toMatchObject({
       outcome: "permanent-failure",
@@ -239,14 +254,57 @@ describe("smtp adapter specifics", () => {
     expect(combine([accepted, accepted]).outcome).toBe("accepted");
   });
 
-  it("delivers to the recipient domain's MX when no relay is configured", async () => {
-    const transport = new SmtpTransport({
-      credentials: new CredentialStore().add("a.example", alice),
-      discovery: new CertificateDiscovery([new ConfiguredCertificates().add("b.example", [bDomain.certificate])]),
-      resolveMx: async (domain) => (domain === "b.example" ? [{ exchange: "127.0.0.1", priority: 10 }] : []),
-      mxPort: listener.port,
-      tls: { ca: ca.certificate.toString() },
+  it("sends consecutive messages over one connection, and opens a new one when the peer dropped it", async () => {
+    const sessions: string[] = [];
+    const server = new SMTPServer({
+      secure: false,
+      key: tlsIdentity.privateKey.export({ format: "pem", type: "pkcs8" }),
+      cert: tlsIdentity.certificate.toString(),
+      authOptional: true,
+      onConnect: (session, callback) => {
+        sessions.push(session.id);
+        callback();
+      },
+      onData: (stream, _session, callback) => {
+        stream.resume();
+        stream.on("end", () => callback());
+      },
     });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.server.address() as { port: number }).port;
+    const transport = smtpTransport(port);
+    try {
+      for (let i = 0; i < 3; i++) {
+        expect(await transport.send(await outbound("alice@a.example", ["bob@b.example"]))).toMatchObject({
+          outcome: "accepted",
+        });
+      }
+      expect(sessions).toHaveLength(1);
+      // The peer ends every open session (as an idle timeout would); the next message still goes, on a new one.
+      for (const connection of (server as unknown as { connections: Set<{ close(): void }> }).connections) {
+        connection.close();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await transport.send(await outbound("alice@a.example", ["bob@b.example"]))).toMatchObject({
+        outcome: "accepted",
+      });
+      expect(sessions).toHaveLength(2);
+    } finally {
+      await transport.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it("delivers to the recipient domain's MX when no relay is configured", async () => {
+    const transport = remember(
+      new SmtpTransport({
+        credentials: new CredentialStore().add("a.example", alice),
+        discovery: new CertificateDiscovery([new ConfiguredCertificates().add("b.example", [bDomain.certificate])]),
+        resolveMx: async (domain) => (domain === "b.example" ? [{ exchange: "127.0.0.1", priority: 10 }] : []),
+        mxPort: listener.port,
+        tls: { ca: ca.certificate.toString() },
+      }),
+    );
     const message = await outbound("alice@a.example", ["carol@b.example"]);
     expect(await transport.send(message)).toMatchObject({
       outcome: "accepted",
@@ -257,13 +315,15 @@ describe("smtp adapter specifics", () => {
 
 describe("smtp-edge adapter specifics", () => {
   it("a refused AUTH is a permanent failure with the server's reply", async () => {
-    const transport = new SmtpEdgeTransport({
-      host: "127.0.0.1",
-      port: edgePort,
-      user: "conduit",
-      pass: "wrong",
-      tls: { ca: ca.certificate.toString() },
-    });
+    const transport = remember(
+      new SmtpEdgeTransport({
+        host: "127.0.0.1",
+        port: edgePort,
+        user: "conduit",
+        pass: "wrong",
+        tls: { ca: ca.certificate.toString() },
+      }),
+    );
     const result = await transport.send(await outbound("alice@a.example", ["bob@b.example"]));
     expect(result).toMatchObject({
       outcome: "permanent-failure",
@@ -272,7 +332,9 @@ describe("smtp-edge adapter specifics", () => {
   });
 
   it("never sends the plain original to an edge whose certificate it cannot verify", async () => {
-    const transport = new SmtpEdgeTransport({ host: "127.0.0.1", port: edgePort, user: "conduit", pass: "s3cret" });
+    const transport = remember(
+      new SmtpEdgeTransport({ host: "127.0.0.1", port: edgePort, user: "conduit", pass: "s3cret" }),
+    );
     const before = edgeInbox.length;
     const result = await transport.send(await outbound("alice@a.example", ["bob@b.example"]));
     expect(result.outcome).toBe("transient-failure");
@@ -328,11 +390,14 @@ describe("inbound SMTP listener", () => {
         events.push("stored");
       },
     });
+    const transport = smtpTransport(slow.port);
     try {
-      const result = await smtpTransport(slow.port).send(await outbound("alice@a.example", ["bob@b.example"]));
+      const result = await transport.send(await outbound("alice@a.example", ["bob@b.example"]));
       events.push(result.outcome);
       expect(events).toEqual(["stored", "accepted"]);
     } finally {
+      // The adapter keeps its connection open for the next message; the listener closes once it is released.
+      await transport.close();
       await slow.close();
     }
   });

@@ -1,4 +1,6 @@
-import nodemailer from "nodemailer";
+import nodemailer, { type Transporter } from "nodemailer";
+import type SMTPPool from "nodemailer/lib/smtp-pool/index.js";
+import type SMTPTransport from "nodemailer/lib/smtp-transport/index.js";
 import type { ConnectionOptions } from "node:tls";
 import type { SendResult } from "./transport.js";
 
@@ -14,17 +16,9 @@ export interface SmtpHop {
   connectionTimeoutMs?: number;
 }
 
-/**
- * One SMTP transaction through nodemailer, the raw message sent byte for byte. The result follows RFC 5321 §4.2.1:
- * a 4yz reply (or no reply at all: refused connection, timeout, TLS failure) is transient and the worker retries; a
- * 5yz reply is permanent. The server's reply text travels in `remoteReply`.
- */
-export async function deliverOverSmtp(
-  hop: SmtpHop,
-  envelope: { from: string; to: string[] },
-  raw: Buffer,
-): Promise<SendResult> {
-  const transport = nodemailer.createTransport({
+function transportOptions(hop: SmtpHop, pooled: boolean): SMTPPool.Options & SMTPTransport.Options {
+  return {
+    pool: pooled,
     host: hop.host,
     port: hop.port,
     secure: false,
@@ -39,7 +33,84 @@ export async function deliverOverSmtp(
     socketTimeout: (hop.connectionTimeoutMs ?? 30_000) * 2,
     disableFileAccess: true,
     disableUrlAccess: true,
-  });
+    ...(pooled ? { maxConnections: 4, maxMessages: 100 } : {}),
+  } as SMTPPool.Options & SMTPTransport.Options;
+}
+
+/**
+ * One SMTP transaction through nodemailer on a connection of its own, the raw message sent byte for byte. The result
+ * follows RFC 5321 §4.2.1: a 4yz reply (or no reply at all: refused connection, timeout, TLS failure) is transient
+ * and the worker retries; a 5yz reply is permanent. The server's reply text travels in `remoteReply`.
+ */
+export async function deliverOverSmtp(
+  hop: SmtpHop,
+  envelope: { from: string; to: string[] },
+  raw: Buffer,
+): Promise<SendResult> {
+  const transport = nodemailer.createTransport(transportOptions(hop, false));
+  try {
+    return await sendThrough(transport, hop, envelope, raw);
+  } finally {
+    transport.close();
+  }
+}
+
+/**
+ * Reused SMTP connections, per next hop (up to 4 at a time, 100 messages each; closed after `idleMs` without a
+ * message). A new connection per message cost a TCP and TLS handshake on both sides each time, the largest share of
+ * an SMTP send. Results are those of `deliverOverSmtp`; a connection the peer dropped meanwhile fails the message
+ * it carried as transient (retried), and the pool opens a new one.
+ */
+export class SmtpConnectionPool {
+  private readonly pools = new Map<
+    string,
+    { transport: Transporter<SMTPTransport.SentMessageInfo>; lastUsed: number; inFlight: number }
+  >();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly idleMs = 10_000) {
+    this.sweeper = setInterval(() => this.closeIdle(), Math.max(1_000, Math.floor(idleMs / 2)));
+    this.sweeper.unref();
+  }
+
+  async deliver(hop: SmtpHop, envelope: { from: string; to: string[] }, raw: Buffer): Promise<SendResult> {
+    const key = `${hop.host}:${hop.port}`;
+    let entry = this.pools.get(key);
+    if (!entry) {
+      entry = { transport: nodemailer.createTransport(transportOptions(hop, true)), lastUsed: Date.now(), inFlight: 0 };
+      this.pools.set(key, entry);
+    }
+    entry.inFlight += 1;
+    try {
+      return await sendThrough(entry.transport, hop, envelope, raw);
+    } finally {
+      entry.inFlight -= 1;
+      entry.lastUsed = Date.now();
+    }
+  }
+
+  private closeIdle(): void {
+    for (const [key, entry] of this.pools) {
+      if (entry.inFlight === 0 && Date.now() - entry.lastUsed >= this.idleMs) {
+        this.pools.delete(key);
+        entry.transport.close();
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    for (const entry of this.pools.values()) entry.transport.close();
+    this.pools.clear();
+  }
+}
+
+async function sendThrough(
+  transport: Transporter<SMTPTransport.SentMessageInfo>,
+  hop: SmtpHop,
+  envelope: { from: string; to: string[] },
+  raw: Buffer,
+): Promise<SendResult> {
   try {
     const info = await transport.sendMail({ envelope, raw });
     const rejected = (info.rejected ?? []).map(String);
@@ -57,8 +128,6 @@ export async function deliverOverSmtp(
     return { outcome: "accepted", detail: `accepted by ${hop.host}:${hop.port}`, remoteReply: info.response };
   } catch (error) {
     return smtpFailure(error, hop);
-  } finally {
-    transport.close();
   }
 }
 

@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
 import type { ConnectionOptions } from "node:tls";
-import { deliverOverSmtp } from "./smtp-delivery.js";
+import { SmtpConnectionPool } from "./smtp-delivery.js";
 import type { HispTransport, OutboundDirectMessage, SendResult } from "./transport.js";
 
 export interface SmtpEdgeTransportOptions {
@@ -23,10 +23,16 @@ export interface SmtpEdgeTransportOptions {
 export class SmtpEdgeTransport implements HispTransport {
   readonly kind = "smtp-edge";
 
+  private readonly connections = new SmtpConnectionPool();
+
   constructor(private readonly options: SmtpEdgeTransportOptions) {}
 
+  async close(): Promise<void> {
+    await this.connections.close();
+  }
+
   send(message: OutboundDirectMessage): Promise<SendResult> {
-    return deliverOverSmtp(
+    return this.connections.deliver(
       {
         host: this.options.host,
         port: this.options.port,

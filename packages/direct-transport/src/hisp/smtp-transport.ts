@@ -7,7 +7,7 @@ import type { KeyTransport } from "../smime/rsa-key-transport.js";
 import { sealMessage, type ContentEncryption, type SealRecipient } from "../smime/seal.js";
 import { splitAddress } from "../trust/certificates.js";
 import type { CredentialStore } from "../trust/credentials.js";
-import { deliverOverSmtp } from "./smtp-delivery.js";
+import { SmtpConnectionPool } from "./smtp-delivery.js";
 import type { HispTransport, OutboundDirectMessage, SendResult } from "./transport.js";
 
 export interface SmtpTransportOptions {
@@ -39,7 +39,13 @@ export interface SmtpTransportOptions {
 export class SmtpTransport implements HispTransport {
   readonly kind = "smtp";
 
+  private readonly connections = new SmtpConnectionPool();
+
   constructor(private readonly options: SmtpTransportOptions) {}
+
+  async close(): Promise<void> {
+    await this.connections.close();
+  }
 
   async send(message: OutboundDirectMessage): Promise<SendResult> {
     let sealed: Buffer;
@@ -94,7 +100,7 @@ export class SmtpTransport implements HispTransport {
     let last: SendResult = { outcome: "transient-failure", reason: "no mail exchanger" };
     // RFC 5321 §5.1: try the exchangers in preference order until one gives a definite answer.
     for (const hop of hosts) {
-      last = await deliverOverSmtp(
+      last = await this.connections.deliver(
         {
           ...hop,
           name: this.options.heloName,
