@@ -17,12 +17,19 @@ const CRLF = Buffer.from("\r\n");
 
 /** Normalises bare LF line endings to CRLF (RFC 5322 §2.1), leaving existing CRLF alone. */
 export function toCrlf(raw: Buffer): Buffer {
-  if (!raw.includes(0x0a)) return raw;
+  // Most input is already canonical: find the first bare LF without copying anything.
+  let lf = raw.indexOf(0x0a);
+  while (lf > 0 && raw[lf - 1] === 0x0d) lf = raw.indexOf(0x0a, lf + 1);
+  if (lf < 0) return raw;
   return Buffer.from(raw.toString("latin1").replace(/\r?\n/g, "\r\n"), "latin1");
 }
 
-export function parseEntity(raw: Buffer): MimeEntity {
-  const text = toCrlf(raw);
+/**
+ * Splits an entity into headers and body, normalising line endings first. With `canonical`, the caller vouches that
+ * `raw` already ends its lines with CRLF (it came out of `toCrlf`), and the scan is skipped.
+ */
+export function parseEntity(raw: Buffer, options: { canonical?: boolean } = {}): MimeEntity {
+  const text = options.canonical ? raw : toCrlf(raw);
   const split = text.indexOf("\r\n\r\n");
   let rawHeaders: Buffer;
   let body: Buffer;
@@ -128,11 +135,16 @@ export function splitMultipart(body: Buffer, boundary: string): Buffer[] {
   return parts;
 }
 
+const BASE64_CLEAN = /^[A-Za-z0-9+/=\r\n]*$/;
+
 /** Decodes a body by its Content-Transfer-Encoding (base64, quoted-printable, 7bit, 8bit, binary). */
 export function decodeBody(entity: MimeEntity): Buffer {
   const encoding = (headerValue(entity, "Content-Transfer-Encoding") ?? "7bit").toLowerCase();
-  if (encoding === "base64")
-    return Buffer.from(entity.body.toString("latin1").replace(/[^A-Za-z0-9+/=]/g, ""), "base64");
+  if (encoding === "base64") {
+    const text = entity.body.toString("latin1");
+    // Line breaks and blanks are skipped by the decoder itself; anything else outside the alphabet is removed first.
+    return Buffer.from(BASE64_CLEAN.test(text) ? text : text.replace(/[^A-Za-z0-9+/=]/g, ""), "base64");
+  }
   if (encoding === "quoted-printable") {
     const text = entity.body.toString("latin1").replace(/=\r\n/g, "");
     return Buffer.from(
@@ -145,10 +157,27 @@ export function decodeBody(entity: MimeEntity): Buffer {
 
 /** Base64 folded at 76 characters per line (RFC 2045 §6.8), CRLF line endings. */
 export function base64Lines(data: Buffer): string {
-  const encoded = data.toString("base64");
-  const lines: string[] = [];
-  for (let i = 0; i < encoded.length; i += 76) lines.push(encoded.slice(i, i + 76));
-  return lines.join("\r\n") + "\r\n";
+  return base64LinesAfter(Buffer.alloc(0), data).toString("latin1");
+}
+
+/** `prefix` followed by `data` in base64 folded at 76 characters per line, CRLF line endings, in one buffer. */
+export function base64LinesAfter(prefix: Buffer, data: Buffer): Buffer {
+  const encodedLength = Math.ceil(data.length / 3) * 4;
+  const lines = Math.max(1, Math.ceil(encodedLength / 76));
+  const out = Buffer.allocUnsafe(prefix.length + encodedLength + 2 * lines);
+  prefix.copy(out, 0);
+  const start = prefix.length;
+  out.write(data.toString("base64"), start, "latin1");
+  // Spread the lines out from the last, so that no line is overwritten before it moves.
+  for (let line = lines - 1; line >= 0; line--) {
+    const from = start + line * 76;
+    const to = Math.min(from + 76, start + encodedLength);
+    const at = start + line * 78;
+    out.copyWithin(at, from, to);
+    out[at + to - from] = 0x0d;
+    out[at + to - from + 1] = 0x0a;
+  }
+  return out;
 }
 
 /** Extracts bare addresses (`local@domain`) from an address-list header value. */
