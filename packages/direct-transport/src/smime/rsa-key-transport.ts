@@ -178,16 +178,7 @@ function isZero(x: number): number {
  * HMAC-based expansion labelled for the CMS content key. Deterministic per (key, ciphertext).
  */
 function syntheticKey(privateKey: KeyObject, ciphertext: Buffer, keyLength: number): Buffer {
-  const jwk = privateKey.export({ format: "jwk" });
-  const d = Buffer.from(jwk.d ?? "", "base64url");
-  const kdk = createHmac(
-    "sha256",
-    createHash("sha256")
-      .update(leftPad(d, modulusBytes(privateKey)))
-      .digest(),
-  )
-    .update(ciphertext)
-    .digest();
+  const kdk = createHmac("sha256", privateExponentDigest(privateKey)).update(ciphertext).digest();
   const blocks: Buffer[] = [];
   for (let counter = 0; blocks.length * 32 < keyLength; counter++) {
     const prefix = Buffer.alloc(2);
@@ -195,6 +186,22 @@ function syntheticKey(privateKey: KeyObject, ciphertext: Buffer, keyLength: numb
     blocks.push(createHmac("sha256", kdk).update(prefix).update("cms content key").digest());
   }
   return Buffer.concat(blocks).subarray(0, keyLength);
+}
+
+/** SHA256(d), d left-padded to the modulus length; kept per key object (exporting the key is costly). */
+const exponentDigests = new WeakMap<KeyObject, Buffer>();
+
+function privateExponentDigest(privateKey: KeyObject): Buffer {
+  let digest = exponentDigests.get(privateKey);
+  if (!digest) {
+    const jwk = privateKey.export({ format: "jwk" });
+    const d = Buffer.from(jwk.d ?? "", "base64url");
+    digest = createHash("sha256")
+      .update(leftPad(d, modulusBytes(privateKey)))
+      .digest();
+    exponentDigests.set(privateKey, digest);
+  }
+  return digest;
 }
 
 function modulusBytes(key: KeyObject): number {
