@@ -1,6 +1,8 @@
-import { createPrivateKey, X509Certificate, type KeyObject } from "node:crypto";
+import { createHash, createPrivateKey, X509Certificate, type KeyObject } from "node:crypto";
 import type * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
+import { readBer } from "../asn1/ber-reader.js";
+import { encodeDer, sequence } from "../asn1/der-writer.js";
 import { DirectSecurityError } from "../errors.js";
 import { OID } from "../oids.js";
 
@@ -47,6 +49,60 @@ export function toPkijsCertificate(certificate: X509Certificate): pkijs.Certific
     pkijsCache.set(certificate, parsed);
   }
   return parsed;
+}
+
+/** How CMS names a certificate (RFC 5652 §10.2.4), read from its DER. */
+export interface CertificateIdentifiers {
+  /** The issuer Name, as encoded in the certificate. */
+  issuer: Buffer;
+  /** The serialNumber INTEGER's content octets. */
+  serial: Buffer;
+  /** DER IssuerAndSerialNumber, ready to place in a SignerInfo or KeyTransRecipientInfo. */
+  issuerAndSerialNumber: Buffer;
+}
+
+const identifiersCache = new WeakMap<X509Certificate, CertificateIdentifiers>();
+
+export function certificateIdentifiers(certificate: X509Certificate): CertificateIdentifiers {
+  let ids = identifiersCache.get(certificate);
+  if (!ids) {
+    // Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version OPTIONAL, serialNumber, signature, issuer, ...
+    const tbs = readBer(certificate.raw).child(0, 0x30);
+    const fields = tbs.children();
+    const first = fields[0]?.tag === 0xa0 ? 1 : 0;
+    const serial = tbs.child(first, 0x02);
+    const issuer = tbs.child(first + 2, 0x30);
+    ids = {
+      issuer: issuer.raw,
+      serial: serial.content,
+      issuerAndSerialNumber: encodeDer(sequence(issuer.raw, serial.raw)),
+    };
+    identifiersCache.set(certificate, ids);
+  }
+  return ids;
+}
+
+const MESSAGE_CERTIFICATES_KEPT = 256;
+const byDer = new Map<string, X509Certificate>();
+
+/**
+ * The X509Certificate for a DER certificate carried in a message. The same certificates arrive with every message
+ * from a sender, so parsed objects are kept (at most 256, least recently used dropped), keyed by the SHA-256 of the
+ * exact DER: the facts derived from them (cached per object) are then derived once. Nothing about trust is cached
+ * here.
+ */
+export function certificateFromDer(der: Buffer): X509Certificate {
+  const key = createHash("sha256").update(der).digest("base64");
+  const cached = byDer.get(key);
+  if (cached) {
+    byDer.delete(key);
+    byDer.set(key, cached);
+    return cached;
+  }
+  const certificate = new X509Certificate(der);
+  byDer.set(key, certificate);
+  if (byDer.size > MESSAGE_CERTIFICATES_KEPT) byDer.delete(byDer.keys().next().value!);
+  return certificate;
 }
 
 export function certificateFacts(certificate: X509Certificate): CertificateFacts {
