@@ -1,10 +1,22 @@
 import { createCipheriv, createHash, randomBytes, sign as rsaSign, type X509Certificate } from "node:crypto";
-import * as asn1js from "asn1js";
-import * as pkijs from "pkijs";
+import {
+  algorithm,
+  contextConstructed,
+  contextPrimitive,
+  encodeDer,
+  NULL,
+  octetString,
+  oid,
+  sequence,
+  set,
+  smallInteger,
+  time,
+  type DerNode,
+} from "../asn1/der-writer.js";
 import { DirectSecurityError } from "../errors.js";
 import { OID } from "../oids.js";
-import { base64Lines, headerValues, parseEntity, toCrlf } from "../mime/entity.js";
-import { toPkijsCertificate } from "../trust/certificates.js";
+import { base64Lines, base64LinesAfter, headerValues, parseEntity, toCrlf } from "../mime/entity.js";
+import { certificateIdentifiers } from "../trust/certificates.js";
 import type { DirectCredentials } from "../trust/credentials.js";
 import { wrapContentKey, type KeyTransport } from "./rsa-key-transport.js";
 
@@ -43,10 +55,9 @@ const OUTER_HEADERS = ["From", "To", "Cc", "Date", "Message-ID"];
  */
 export function sealMessage(original: Buffer, options: SealOptions): Buffer {
   const canonical = toCrlf(original);
-  const parsed = parseEntity(canonical);
-  const wrapped = Buffer.concat([Buffer.from("Content-Type: message/rfc822\r\n\r\n"), canonical]);
-  const signed = signEntity(wrapped, options.signer, options.signingTime);
-  const enveloped = envelopeContent(signed, options.recipients, options.contentEncryption ?? "aes-256-cbc");
+  const parsed = parseEntity(canonical, { canonical: true });
+  const signed = signedParts([RFC822_HEADER, canonical], options.signer, options.signingTime ?? new Date());
+  const enveloped = envelope(signed, options.recipients, options.contentEncryption ?? "aes-256-cbc");
   const outer: string[] = [];
   for (const name of OUTER_HEADERS) {
     for (const value of headerValues(parsed, name)) outer.push(`${name}: ${value}`);
@@ -57,16 +68,23 @@ export function sealMessage(original: Buffer, options: SealOptions): Buffer {
     "Content-Transfer-Encoding: base64",
     'Content-Disposition: attachment; filename="smime.p7m"',
   );
-  return Buffer.concat([Buffer.from(outer.join("\r\n") + "\r\n\r\n"), Buffer.from(base64Lines(enveloped))]);
+  return base64LinesAfter(Buffer.from(outer.join("\r\n") + "\r\n\r\n", "latin1"), encodeDer(enveloped));
 }
+
+const RFC822_HEADER = Buffer.from("Content-Type: message/rfc822\r\n\r\n");
 
 /**
  * Signs a MIME entity as multipart/signed with a detached CMS signature (RFC 8551 §3.5.3). The entity must already
  * be in canonical form (CRLF line endings); its bytes are the signed content, unchanged.
  */
 export function signEntity(entity: Buffer, signer: DirectCredentials, signingTime: Date = new Date()): Buffer {
+  return Buffer.concat(signedParts([entity], signer, signingTime));
+}
+
+/** The multipart/signed entity over the concatenation of `entity`, as pieces (the entity's are not copied). */
+function signedParts(entity: Buffer[], signer: DirectCredentials, signingTime: Date): Buffer[] {
   const boundary = `----=_Conduit_${randomBytes(12).toString("hex")}`;
-  const signature = createDetachedSignature(entity, signer, signingTime);
+  const signature = encodeDer(detachedSignature(entity, signer, signingTime));
   const parts = [
     `Content-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256;\r\n\tboundary="${boundary}"`,
     "",
@@ -84,49 +102,55 @@ export function signEntity(entity: Buffer, signer: DirectCredentials, signingTim
     base64Lines(signature) + `--${boundary}--`,
     "",
   ].join("\r\n");
-  return Buffer.concat([Buffer.from(parts + "\r\n"), entity, Buffer.from(signaturePart)]);
+  return [Buffer.from(parts + "\r\n"), ...entity, Buffer.from(signaturePart)];
 }
+
+const SHA256 = encodeDer(algorithm(OID.sha256));
+const SHA256_WITH_RSA = encodeDer(algorithm(OID.sha256WithRSAEncryption, NULL));
+const DATA = oid(OID.data);
+/** SignedData.encapContentInfo of a detached signature: eContentType id-data, no eContent. */
+const DETACHED_DATA = encodeDer(sequence(DATA));
+const VERSION_0 = smallInteger(0);
+const VERSION_1 = smallInteger(1);
+const ATTRIBUTE_CONTENT_TYPE_DATA = encodeDer(sequence(oid(OID.contentType), set(DATA)));
 
 /** A DER ContentInfo holding a detached SignedData over `content` (RFC 5652 §5), SHA-256 with RSA. */
 export function createDetachedSignature(content: Buffer, signer: DirectCredentials, signingTime: Date): Buffer {
+  return encodeDer(detachedSignature([content], signer, signingTime));
+}
+
+function detachedSignature(content: Buffer[], signer: DirectCredentials, signingTime: Date): DerNode {
   const bits = signer.certificate.publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < 2048) throw new DirectSecurityError("weak-algorithm", `signing key of ${bits} bits; 2048 required`);
-  const certificate = toPkijsCertificate(signer.certificate);
-  const digest = createHash("sha256").update(content).digest();
-  const attributes = [
-    new pkijs.Attribute({ type: OID.contentType, values: [new asn1js.ObjectIdentifier({ value: OID.data })] }),
-    new pkijs.Attribute({ type: OID.signingTime, values: [new asn1js.UTCTime({ valueDate: signingTime })] }),
-    new pkijs.Attribute({
-      type: OID.messageDigest,
-      values: [new asn1js.OctetString({ valueHex: toArrayBuffer(digest) })],
-    }),
-  ];
+  const hash = createHash("sha256");
+  for (const chunk of content) hash.update(chunk);
+  const digest = hash.digest();
   // DER: a SET OF is sorted by the encodings of its elements (X.690 §11.6); verifiers re-encode and compare.
-  attributes.sort((a, b) => Buffer.compare(Buffer.from(a.toSchema().toBER()), Buffer.from(b.toSchema().toBER())));
-  const signedAttrs = new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes });
-  const toSign = Buffer.from(new asn1js.Set({ value: attributes.map((a) => a.toSchema()) }).toBER());
-  const signature = rsaSign("sha256", toSign, signer.privateKey);
-  const signerInfo = new pkijs.SignerInfo({
-    version: 1,
-    sid: new pkijs.IssuerAndSerialNumber({ issuer: certificate.issuer, serialNumber: certificate.serialNumber }),
-    digestAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 }),
-    signedAttrs,
-    signatureAlgorithm: new pkijs.AlgorithmIdentifier({
-      algorithmId: OID.sha256WithRSAEncryption,
-      algorithmParams: new asn1js.Null(),
-    }),
-    signature: new asn1js.OctetString({ valueHex: toArrayBuffer(signature) }),
-  });
-  const signedData = new pkijs.SignedData({
-    version: 1,
-    digestAlgorithms: [new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 })],
-    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID.data }),
+  const attributes = [
+    ATTRIBUTE_CONTENT_TYPE_DATA,
+    encodeDer(sequence(oid(OID.signingTime), set(time(signingTime)))),
+    encodeDer(sequence(oid(OID.messageDigest), set(octetString(digest)))),
+  ].sort(Buffer.compare);
+  // RFC 5652 §5.4: the signature covers the attributes' DER with the SET OF tag; the SignerInfo carries [0] IMPLICIT.
+  const signedAttrs = set(...attributes);
+  const signature = rsaSign("sha256", encodeDer(signedAttrs), signer.privateKey);
+  const signerInfo = sequence(
+    VERSION_1,
+    certificateIdentifiers(signer.certificate).issuerAndSerialNumber,
+    SHA256,
+    contextConstructed(0, ...attributes),
+    SHA256_WITH_RSA,
+    octetString(signature),
+  );
+  const signedData = sequence(
+    VERSION_1,
+    set(SHA256),
+    DETACHED_DATA,
     // AS v1.3 §5.1 / RFC 8551 §2.4.1: include the signer certificate and its chain so receivers can build the path.
-    certificates: [certificate, ...signer.chain.map((c) => toPkijsCertificate(c))],
-    signerInfos: [signerInfo],
-  });
-  const contentInfo = new pkijs.ContentInfo({ contentType: OID.signedData, content: signedData.toSchema(true) });
-  return Buffer.from(contentInfo.toSchema().toBER());
+    contextConstructed(0, signer.certificate.raw, ...signer.chain.map((c) => c.raw)),
+    set(signerInfo),
+  );
+  return sequence(oid(OID.signedData), contextConstructed(0, signedData));
 }
 
 /** A DER ContentInfo holding an EnvelopedData of `content` for each recipient (RFC 5652 §6, RFC 3565). */
@@ -135,61 +159,58 @@ export function envelopeContent(
   recipients: SealRecipient[],
   contentEncryption: ContentEncryption = "aes-256-cbc",
 ): Buffer {
+  return encodeDer(envelope([content], recipients, contentEncryption));
+}
+
+function envelope(content: Buffer[], recipients: SealRecipient[], contentEncryption: ContentEncryption): DerNode {
   if (recipients.length === 0)
     throw new DirectSecurityError("no-certificate", "no recipient certificate to encrypt for");
-  const algorithm = CONTENT_ENCRYPTION[contentEncryption];
-  const key = randomBytes(algorithm.keyLength);
+  const algorithmOf = CONTENT_ENCRYPTION[contentEncryption];
+  const key = randomBytes(algorithmOf.keyLength);
   const iv = randomBytes(16);
-  const cipher = createCipheriv(contentEncryption, key, iv);
-  const encrypted = Buffer.concat([cipher.update(content), cipher.final()]);
   const recipientInfos = recipients.map((recipient) => {
     const bits = recipient.certificate.publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
     if (bits < 2048) throw new DirectSecurityError("weak-algorithm", `recipient key of ${bits} bits; 2048 required`);
     const transport = recipient.keyTransport ?? "rsa-oaep-sha256";
-    const certificate = toPkijsCertificate(recipient.certificate);
-    const ktri = new pkijs.KeyTransRecipientInfo({
-      version: 0,
-      rid: new pkijs.IssuerAndSerialNumber({ issuer: certificate.issuer, serialNumber: certificate.serialNumber }),
-      keyEncryptionAlgorithm: keyEncryptionAlgorithm(transport),
-      encryptedKey: new asn1js.OctetString({
-        valueHex: toArrayBuffer(wrapContentKey(key, recipient.certificate.publicKey, transport)),
-      }),
-    });
-    return new pkijs.RecipientInfo({ variant: 1, value: ktri });
+    return sequence(
+      VERSION_0,
+      certificateIdentifiers(recipient.certificate).issuerAndSerialNumber,
+      KEY_ENCRYPTION_ALGORITHMS[transport],
+      octetString(wrapContentKey(key, recipient.certificate.publicKey, transport)),
+    );
   });
-  const envelopedData = new pkijs.EnvelopedData({
-    version: 0,
-    recipientInfos,
-    encryptedContentInfo: new pkijs.EncryptedContentInfo({
-      contentType: OID.data,
-      contentEncryptionAlgorithm: new pkijs.AlgorithmIdentifier({
-        algorithmId: algorithm.oid,
-        algorithmParams: new asn1js.OctetString({ valueHex: toArrayBuffer(iv) }),
-      }),
-      encryptedContent: new asn1js.OctetString({ valueHex: toArrayBuffer(encrypted) }),
-      // One primitive OCTET STRING (DER) instead of pkijs's default 1 KB chunks: smaller, and far faster to parse.
-      disableSplit: true,
-    }),
-  });
-  const contentInfo = new pkijs.ContentInfo({ contentType: OID.envelopedData, content: envelopedData.toSchema() });
-  return Buffer.from(contentInfo.toSchema().toBER());
+  const cipher = createCipheriv(contentEncryption, key, iv);
+  const encrypted = content.map((chunk) => cipher.update(chunk));
+  encrypted.push(cipher.final());
+  const envelopedData = sequence(
+    VERSION_0,
+    set(...recipientInfos),
+    sequence(
+      DATA,
+      algorithm(algorithmOf.oid, octetString(iv)),
+      // One primitive [0] IMPLICIT OCTET STRING (DER), not chunks: smaller, and faster to read.
+      contextPrimitive(0, ...encrypted),
+    ),
+  );
+  return sequence(oid(OID.envelopedData), contextConstructed(0, envelopedData));
 }
 
-function keyEncryptionAlgorithm(transport: KeyTransport): pkijs.AlgorithmIdentifier {
-  if (transport === "rsa-pkcs1-v1_5") {
-    return new pkijs.AlgorithmIdentifier({ algorithmId: OID.rsaEncryption, algorithmParams: new asn1js.Null() });
-  }
-  const hash = transport === "rsa-oaep-sha256" ? OID.sha256 : OID.sha1;
-  // RFC 4055 §4.1: the hash and MGF1 hash are the same; pSourceAlgorithm stays at its default.
-  const params = new pkijs.RSAESOAEPParams({
-    hashAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: hash }),
-    maskGenAlgorithm: new pkijs.AlgorithmIdentifier({
-      algorithmId: OID.mgf1,
-      algorithmParams: new pkijs.AlgorithmIdentifier({ algorithmId: hash }).toSchema(),
-    }),
-  });
-  return new pkijs.AlgorithmIdentifier({ algorithmId: OID.rsaesOaep, algorithmParams: params.toSchema() });
+/** RFC 4055 §4.1: for OAEP the hash and the MGF1 hash are the same; pSourceAlgorithm stays at its default. */
+function oaepAlgorithm(hash: string): Buffer {
+  const hashAlgorithm = algorithm(hash);
+  return encodeDer(
+    algorithm(
+      OID.rsaesOaep,
+      sequence(contextConstructed(0, hashAlgorithm), contextConstructed(1, algorithm(OID.mgf1, hashAlgorithm))),
+    ),
+  );
 }
+
+const KEY_ENCRYPTION_ALGORITHMS: Record<KeyTransport, Buffer> = {
+  "rsa-pkcs1-v1_5": encodeDer(algorithm(OID.rsaEncryption, NULL)),
+  "rsa-oaep-sha256": oaepAlgorithm(OID.sha256),
+  "rsa-oaep-sha1": oaepAlgorithm(OID.sha1),
+};
 
 export function toArrayBuffer(data: Buffer): ArrayBuffer {
   return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
