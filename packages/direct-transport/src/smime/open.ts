@@ -1,6 +1,7 @@
-import { createDecipheriv, createHash, verify as rsaVerify, constants, X509Certificate } from "node:crypto";
+import { createDecipheriv, createHash, verify as rsaVerify, constants, type X509Certificate } from "node:crypto";
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
+import { BerError, readBer, type BerNode } from "../asn1/ber-reader.js";
 import { DirectSecurityError } from "../errors.js";
 import { AES_CBC, OID, STRONG_DIGESTS, WEAK_CONTENT_ENCRYPTION, WEAK_DIGESTS, WEAK_RSA_SIGNATURES } from "../oids.js";
 import {
@@ -12,7 +13,7 @@ import {
   splitMultipart,
   type MimeEntity,
 } from "../mime/entity.js";
-import { certificateFacts, toPkijsCertificate } from "../trust/certificates.js";
+import { certificateFacts, certificateFromDer, certificateIdentifiers } from "../trust/certificates.js";
 import type { DirectCredentials } from "../trust/credentials.js";
 import type { TrustAnchors } from "../trust/trust-anchors.js";
 import { checkSenderBinding, validateCertificatePath, type ValidationPolicy } from "../trust/validate-certificate.js";
@@ -89,7 +90,9 @@ async function openChecked(raw: Buffer, options: OpenOptions): Promise<OpenedMes
     throw new DirectSecurityError("decryption-failed", "the message could not be decrypted");
   }
   const verified = verifySignedEntity(signedEntity);
-  const inner = parseEntity(verified.content);
+  // A multipart/signed part lies within the decrypted entity, whose line endings parseEntity made canonical.
+  const contentIsCanonical = isWithin(verified.content, signedEntity.body);
+  const inner = parseEntity(verified.content, { canonical: contentIsCanonical });
   const innerType = parseContentType(headerValue(inner, "Content-Type"));
   // AS v1.3 §5.3: the original is carried whole as message/rfc822. Agents that sign the body directly are still
   // understood: their protected content is the body entity and the headers are the outer ones.
@@ -97,7 +100,7 @@ async function openChecked(raw: Buffer, options: OpenOptions): Promise<OpenedMes
     innerType.mediaType === "message/rfc822"
       ? decodeBody(inner)
       : Buffer.concat([stripMimeHeaders(outer), verified.content]);
-  const originalEntity = parseEntity(original);
+  const originalEntity = parseEntity(original, { canonical: isWithin(original, inner.body) });
   const sender = addressesIn(headerValue(originalEntity, "From"))[0];
   if (!sender) throw new DirectSecurityError("malformed", "the protected message has no From address");
   const recipients = [
@@ -147,6 +150,15 @@ async function openChecked(raw: Buffer, options: OpenOptions): Promise<OpenedMes
   }
   throw firstError;
 }
+/** Whether `part` is a view into `whole`'s memory (so it shares its line-ending normalisation). */
+function isWithin(part: Buffer, whole: Buffer): boolean {
+  return (
+    part.buffer === whole.buffer &&
+    part.byteOffset >= whole.byteOffset &&
+    part.byteOffset + part.length <= whole.byteOffset + whole.length
+  );
+}
+
 function isPkcs7Mime(mediaType: string): boolean {
   return mediaType === "application/pkcs7-mime" || mediaType === "application/x-pkcs7-mime";
 }
@@ -201,31 +213,91 @@ export function decryptEnvelopedData(der: Buffer, credentials: DirectCredentials
   }
 }
 
+/** ContentInfo (RFC 5652 §3): the inner content of the expected type, or a BerError. */
+function contentOf(der: Buffer, contentType: string): BerNode {
+  const contentInfo = readBer(der).expect(0x30);
+  const type = contentInfo.child(0).oid();
+  if (type !== contentType) throw new BerError(`content type ${type}`);
+  return contentInfo.child(1, 0xa0).child(0, 0x30);
+}
+
+/** AlgorithmIdentifier (RFC 5280 §4.1.1.2). */
+function algorithmOf(node: BerNode): { oid: string; params?: BerNode } {
+  node.expect(0x30);
+  const [id, params, extra] = node.children();
+  if (!id || extra) throw new BerError("malformed AlgorithmIdentifier");
+  return { oid: id.oid(), params };
+}
+
+interface KeyTransRecipient {
+  /** IssuerAndSerialNumber (a SEQUENCE) or [0] subjectKeyIdentifier. */
+  rid: BerNode;
+  keyEncryptionAlgorithm: { oid: string; params?: BerNode };
+  encryptedKey: Buffer;
+}
+
+interface ParsedEnvelopedData {
+  recipients: KeyTransRecipient[];
+  contentEncryption: { oid: string; params?: BerNode };
+  encryptedContent?: BerNode;
+}
+
+/**
+ * EnvelopedData (RFC 5652 §6.1): version, [0] originatorInfo OPTIONAL, recipientInfos, encryptedContentInfo,
+ * [1] unprotectedAttrs OPTIONAL. Recipient infos other than key transport (key agreement, KEK, password) are skipped.
+ */
+function parseEnvelopedData(der: Buffer): ParsedEnvelopedData {
+  const items = contentOf(der, OID.envelopedData).children();
+  let at = 0;
+  items[at++]?.expect(0x02);
+  if (items[at]?.tag === 0xa0) at++;
+  const recipientInfos = items[at++]?.expect(0x31);
+  const encryptedContentInfo = items[at++]?.expect(0x30);
+  if (items[at]?.tag === 0xa1) at++;
+  if (!recipientInfos || !encryptedContentInfo || at !== items.length) throw new BerError("malformed EnvelopedData");
+  const recipients: KeyTransRecipient[] = [];
+  for (const info of recipientInfos.children()) {
+    if (info.tag !== 0x30) continue; // KeyTransRecipientInfo is the only untagged choice
+    const [version, rid, algorithm, encryptedKey, extra] = info.children();
+    if (!version || !rid || !algorithm || !encryptedKey || extra) throw new BerError("malformed KeyTransRecipientInfo");
+    version.expect(0x02);
+    if (rid.tag !== 0x30 && rid.tag !== 0x80 && rid.tag !== 0xa0) throw new BerError("malformed recipient identifier");
+    if ((encryptedKey.tag & 0xdf) !== 0x04) throw new BerError("malformed encryptedKey");
+    recipients.push({ rid, keyEncryptionAlgorithm: algorithmOf(algorithm), encryptedKey: encryptedKey.octets() });
+  }
+  // EncryptedContentInfo: contentType, contentEncryptionAlgorithm, [0] IMPLICIT encryptedContent OPTIONAL.
+  const [contentType, algorithm, encryptedContent, extra] = encryptedContentInfo.children();
+  if (!contentType || !algorithm || extra) throw new BerError("malformed EncryptedContentInfo");
+  contentType.oid();
+  if (encryptedContent && encryptedContent.tag !== 0x80 && encryptedContent.tag !== 0xa0) {
+    throw new BerError("malformed encryptedContent");
+  }
+  return { recipients, contentEncryption: algorithmOf(algorithm), encryptedContent };
+}
+
 function decryptChecked(der: Buffer, credentials: DirectCredentials[]): Decrypted {
-  let envelopedData: pkijs.EnvelopedData;
+  let envelopedData: ParsedEnvelopedData;
   try {
-    const contentInfo = pkijs.ContentInfo.fromBER(der);
-    if (contentInfo.contentType !== OID.envelopedData) throw new Error(`content type ${contentInfo.contentType}`);
-    envelopedData = new pkijs.EnvelopedData({ schema: contentInfo.content });
+    envelopedData = parseEnvelopedData(der);
   } catch (error) {
     throw new DirectSecurityError("malformed", "not a CMS EnvelopedData", { cause: error });
   }
-  const encryption = envelopedData.encryptedContentInfo.contentEncryptionAlgorithm;
-  const weak = WEAK_CONTENT_ENCRYPTION[encryption.algorithmId];
+  const encryption = envelopedData.contentEncryption;
+  const weak = WEAK_CONTENT_ENCRYPTION[encryption.oid];
   // AS v1.3 §5.1 (and DirectTrust): AES-CBC only; 3DES and RC2 are refused before any key is touched.
   if (weak) throw new DirectSecurityError("weak-algorithm", `content encrypted with ${weak}`);
-  const aes = AES_CBC[encryption.algorithmId];
-  if (!aes) throw new DirectSecurityError("weak-algorithm", `unsupported content encryption ${encryption.algorithmId}`);
-  const match = findRecipient(envelopedData, credentials);
+  const aes = AES_CBC[encryption.oid];
+  if (!aes) throw new DirectSecurityError("weak-algorithm", `unsupported content encryption ${encryption.oid}`);
+  const match = findRecipient(envelopedData.recipients, credentials);
   if (!match) {
     throw new DirectSecurityError("not-for-us", "the message is not encrypted for any of our certificates");
   }
   const { name: keyTransport, scheme } = keyTransportOf(match.info.keyEncryptionAlgorithm);
-  const encryptedKey = Buffer.from(match.info.encryptedKey.valueBlock.valueHexView);
-  const key = unwrapContentKey(encryptedKey, match.credentials.privateKey, scheme, aes.keyLength);
+  const key = unwrapContentKey(match.info.encryptedKey, match.credentials.privateKey, scheme, aes.keyLength);
   try {
-    const iv = Buffer.from((encryption.algorithmParams as asn1js.OctetString).valueBlock.valueHexView);
-    const ciphertext = Buffer.from(envelopedData.encryptedContentInfo.getEncryptedContent());
+    const iv = encryption.params?.expect(0x04).content;
+    const ciphertext = envelopedData.encryptedContent?.octets();
+    if (!iv || !ciphertext) throw new Error("no IV or no encrypted content");
     const decipher = createDecipheriv(aes.cipher, key, iv);
     const content = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
     return { content, keyTransport, contentEncryption: aes.cipher };
@@ -235,27 +307,46 @@ function decryptChecked(der: Buffer, credentials: DirectCredentials[]): Decrypte
   }
 }
 
-function findRecipient(envelopedData: pkijs.EnvelopedData, credentials: DirectCredentials[]) {
-  for (const recipientInfo of envelopedData.recipientInfos) {
-    if (recipientInfo.variant !== 1) continue;
-    const info = recipientInfo.value as pkijs.KeyTransRecipientInfo;
+function findRecipient(recipients: KeyTransRecipient[], credentials: DirectCredentials[]) {
+  for (const info of recipients) {
     for (const candidate of credentials) {
-      if (matchesIdentifier(info.rid, candidate.certificate)) return { info, credentials: candidate };
+      if (identifies(info.rid, candidate.certificate)) return { info, credentials: candidate };
     }
   }
   return undefined;
 }
 
-function matchesIdentifier(rid: unknown, certificate: X509Certificate): boolean {
-  if (rid instanceof pkijs.IssuerAndSerialNumber) {
-    const parsed = toPkijsCertificate(certificate);
-    return parsed.serialNumber.isEqual(rid.serialNumber) && parsed.issuer.isEqual(rid.issuer);
+/**
+ * Whether a SignerIdentifier or RecipientIdentifier names `certificate` (RFC 5652 §5.3, §6.2.1): an
+ * IssuerAndSerialNumber, or a [0] subjectKeyIdentifier.
+ */
+function identifies(id: BerNode, certificate: X509Certificate): boolean {
+  if (id.tag === 0x30) {
+    const [issuer, serial] = id.children();
+    if (!issuer || !serial) return false;
+    const own = certificateIdentifiers(certificate);
+    return serial.tag === 0x02 && serial.content.equals(own.serial) && namesEqual(issuer.raw, own.issuer);
   }
-  if (rid instanceof asn1js.OctetString) {
+  if (id.tag === 0x80 || id.tag === 0xa0) {
     const ski = certificateFacts(certificate).subjectKeyIdentifier;
-    return !!ski && ski.equals(Buffer.from(rid.valueBlock.valueHexView));
+    return !!ski && ski.equals(id.octets());
   }
   return false;
+}
+
+/**
+ * Names compare equal when their encodings do; otherwise as X.520 names (case and blanks folded, any string type),
+ * as before, for senders that re-encode the issuer.
+ */
+function namesEqual(a: Buffer, b: Buffer): boolean {
+  if (a.equals(b)) return true;
+  try {
+    const left = new pkijs.RelativeDistinguishedNames({ schema: asn1js.fromBER(a).result });
+    const right = new pkijs.RelativeDistinguishedNames({ schema: asn1js.fromBER(b).result });
+    return left.isEqual(right);
+  } catch {
+    return false;
+  }
 }
 
 const OAEP_HASHES: Record<string, OaepHash> = {
@@ -265,23 +356,32 @@ const OAEP_HASHES: Record<string, OaepHash> = {
   [OID.sha512]: "sha512",
 };
 
-function keyTransportOf(algorithm: pkijs.AlgorithmIdentifier): {
+/** The [n] EXPLICIT fields of a parameters SEQUENCE, by n. */
+function explicitFields(params: BerNode | undefined): Map<number, BerNode> {
+  const fields = new Map<number, BerNode>();
+  for (const field of params?.expect(0x30).children() ?? []) {
+    if ((field.tag & 0xe0) !== 0xa0) throw new BerError("malformed parameters");
+    fields.set(field.tag & 0x1f, field.child(0));
+  }
+  return fields;
+}
+
+function keyTransportOf(algorithm: { oid: string; params?: BerNode }): {
   name: ReceivedKeyTransport;
   scheme: "rsa-pkcs1-v1_5" | { oaep: OaepHash; mgf1: OaepHash };
 } {
-  if (algorithm.algorithmId === OID.rsaEncryption) return { name: "rsa-pkcs1-v1_5", scheme: "rsa-pkcs1-v1_5" };
-  if (algorithm.algorithmId === OID.rsaesOaep) {
-    // RFC 4055 §4.1: absent parameters mean SHA-1 and MGF1 with SHA-1.
-    const params = algorithm.algorithmParams
-      ? new pkijs.RSAESOAEPParams({ schema: algorithm.algorithmParams })
-      : new pkijs.RSAESOAEPParams();
-    const hashOid = params.hashAlgorithm.algorithmId;
-    const mgfOid = params.maskGenAlgorithm.algorithmParams
-      ? new pkijs.AlgorithmIdentifier({ schema: params.maskGenAlgorithm.algorithmParams }).algorithmId
-      : OID.sha1;
+  if (algorithm.oid === OID.rsaEncryption) return { name: "rsa-pkcs1-v1_5", scheme: "rsa-pkcs1-v1_5" };
+  if (algorithm.oid === OID.rsaesOaep) {
+    // RFC 4055 §4.1: RSAES-OAEP-params ::= SEQUENCE { [0] hashAlgorithm DEFAULT sha1,
+    // [1] maskGenAlgorithm DEFAULT mgf1SHA1, [2] pSourceAlgorithm DEFAULT pSpecifiedEmpty }.
+    const fields = explicitFields(algorithm.params);
+    const hashField = fields.get(0);
+    const hashOid = hashField ? algorithmOf(hashField).oid : OID.sha1;
+    const maskGen = fields.get(1) ? algorithmOf(fields.get(1)!) : { oid: OID.mgf1, params: undefined };
+    const mgfOid = maskGen.params ? algorithmOf(maskGen.params).oid : OID.sha1;
     const hash = OAEP_HASHES[hashOid];
     const mgf1 = OAEP_HASHES[mgfOid];
-    if (!hash || !mgf1 || params.maskGenAlgorithm.algorithmId !== OID.mgf1) {
+    if (!hash || !mgf1 || maskGen.oid !== OID.mgf1) {
       throw new DirectSecurityError(
         "weak-algorithm",
         `unsupported RSA-OAEP parameters (hash ${hashOid}, MGF ${mgfOid})`,
@@ -290,7 +390,7 @@ function keyTransportOf(algorithm: pkijs.AlgorithmIdentifier): {
     const name: ReceivedKeyTransport = hash === mgf1 ? `rsa-oaep-${hash}` : `rsa-oaep-${hash}-mgf1-${mgf1}`;
     return { name, scheme: { oaep: hash, mgf1 } };
   }
-  throw new DirectSecurityError("weak-algorithm", `unsupported key transport ${algorithm.algorithmId}`);
+  throw new DirectSecurityError("weak-algorithm", `unsupported key transport ${algorithm.oid}`);
 }
 
 export interface VerifiedContent {
@@ -335,75 +435,159 @@ function verifyChecked(entity: MimeEntity): VerifiedContent {
   throw new DirectSecurityError("not-signed", `decrypted content of type ${type.mediaType} is not signed`);
 }
 
+interface ParsedSignedData {
+  /** eContent, when the content is embedded. */
+  content?: Buffer;
+  /** DER of each certificate (CertificateChoices other than Certificate are skipped). */
+  certificates: Buffer[];
+  signerInfos: ParsedSignerInfo[];
+}
+
+/**
+ * SignedData (RFC 5652 §5.1): version, digestAlgorithms, encapContentInfo, [0] certificates OPTIONAL,
+ * [1] crls OPTIONAL, signerInfos.
+ */
+function parseSignedData(der: Buffer): ParsedSignedData {
+  const items = contentOf(der, OID.signedData).children();
+  let at = 0;
+  items[at++]?.expect(0x02);
+  items[at++]?.expect(0x31);
+  const encapContentInfo = items[at++]?.expect(0x30);
+  const certificates = items[at]?.tag === 0xa0 ? items[at++] : undefined;
+  if (items[at]?.tag === 0xa1) at++;
+  const signerInfos = items[at++]?.expect(0x31);
+  if (!encapContentInfo || !signerInfos || at !== items.length) throw new BerError("malformed SignedData");
+  // EncapsulatedContentInfo: eContentType, [0] EXPLICIT eContent OCTET STRING OPTIONAL.
+  const [eContentType, eContent, extra] = encapContentInfo.children();
+  if (!eContentType || extra) throw new BerError("malformed EncapsulatedContentInfo");
+  eContentType.oid();
+  let content: Buffer | undefined;
+  if (eContent) {
+    const octets = eContent.expect(0xa0).child(0);
+    if ((octets.tag & 0xdf) !== 0x04) throw new BerError("eContent is not an OCTET STRING");
+    content = octets.octets();
+  }
+  return {
+    content,
+    certificates: (certificates?.children() ?? []).filter((c) => c.tag === 0x30).map((c) => c.raw),
+    signerInfos: signerInfos.children().map(parseSignerInfo),
+  };
+}
+
 function verifySignedData(der: Buffer, detachedContent: Buffer | undefined): VerifiedContent {
-  let signedData: pkijs.SignedData;
+  let signedData: ParsedSignedData;
+  let certificates: X509Certificate[];
   try {
-    const contentInfo = pkijs.ContentInfo.fromBER(der);
-    if (contentInfo.contentType !== OID.signedData) throw new Error(`content type ${contentInfo.contentType}`);
-    signedData = new pkijs.SignedData({ schema: contentInfo.content });
+    signedData = parseSignedData(der);
+    certificates = signedData.certificates.map(certificateFromDer);
   } catch (error) {
     throw new DirectSecurityError("malformed", "not a CMS SignedData", { cause: error });
   }
-  let content = detachedContent;
-  if (!content) {
-    const eContent = signedData.encapContentInfo.eContent;
-    if (!eContent) throw new DirectSecurityError("malformed", "SignedData without content");
-    content = Buffer.from(eContent.getValue());
-  }
-  const certificates = (signedData.certificates ?? [])
-    .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)
-    .map((c) => ({ pkijs: c, node: new X509Certificate(Buffer.from(c.toSchema().toBER())) }));
+  const content = detachedContent ?? signedData.content;
+  if (!content) throw new DirectSecurityError("malformed", "SignedData without content");
   if (signedData.signerInfos.length === 0) throw new DirectSecurityError("not-signed", "SignedData has no signer");
   const signers: VerifiedContent["signers"] = [];
   let firstError: unknown;
+  const digests = new Map<string, Buffer>();
   for (const signerInfo of signedData.signerInfos) {
     try {
-      signers.push(verifySignerInfo(signerInfo, certificates, content));
+      signers.push(verifySignerInfo(signerInfo, certificates, content, digests));
     } catch (error) {
       firstError ??= error;
     }
   }
   if (signers.length === 0) throw firstError;
-  return { content, signers, certificates: certificates.map((c) => c.node) };
+  return { content, signers, certificates };
+}
+
+interface ParsedSignerInfo {
+  sid: BerNode;
+  digestAlgorithm: string;
+  /** The [0] IMPLICIT signedAttrs element, as received, and the first value of each attribute by type. */
+  signedAttrs?: { node: BerNode; values: Map<string, BerNode> };
+  signatureAlgorithm: { oid: string; params?: BerNode };
+  signature: Buffer;
+}
+
+/**
+ * SignerInfo (RFC 5652 §5.3): version, sid, digestAlgorithm, [0] signedAttrs OPTIONAL, signatureAlgorithm,
+ * signature, [1] unsignedAttrs OPTIONAL.
+ */
+function parseSignerInfo(node: BerNode): ParsedSignerInfo {
+  const items = node.expect(0x30).children();
+  let at = 0;
+  items[at++]?.expect(0x02);
+  const sid = items[at++];
+  const digestAlgorithm = items[at++];
+  const signedAttrs = items[at]?.tag === 0xa0 ? items[at++] : undefined;
+  const signatureAlgorithm = items[at++];
+  const signature = items[at++];
+  if (items[at]?.tag === 0xa1) at++;
+  if (!sid || !digestAlgorithm || !signatureAlgorithm || !signature || at !== items.length) {
+    throw new BerError("malformed SignerInfo");
+  }
+  if ((signature.tag & 0xdf) !== 0x04) throw new BerError("malformed signature");
+  return {
+    sid,
+    digestAlgorithm: algorithmOf(digestAlgorithm).oid,
+    signedAttrs: signedAttrs && { node: signedAttrs, values: attributeValues(signedAttrs) },
+    signatureAlgorithm: algorithmOf(signatureAlgorithm),
+    signature: signature.octets(),
+  };
+}
+
+/** The first value of each signed attribute, by attribute type. */
+function attributeValues(signedAttrs: BerNode): Map<string, BerNode> {
+  const values = new Map<string, BerNode>();
+  for (const attribute of signedAttrs.children()) {
+    const type = attribute.expect(0x30).child(0).oid();
+    const first = attribute.child(1, 0x31).children()[0];
+    if (first && !values.has(type)) values.set(type, first);
+  }
+  return values;
 }
 
 function verifySignerInfo(
-  signerInfo: pkijs.SignerInfo,
-  certificates: { pkijs: pkijs.Certificate; node: X509Certificate }[],
+  signerInfo: ParsedSignerInfo,
+  certificates: X509Certificate[],
   content: Buffer,
+  digests: Map<string, Buffer>,
 ): { signer: X509Certificate; digest: string } {
-  const signer = certificates.find((c) => signerMatches(signerInfo.sid, c.pkijs, c.node));
+  const signer = certificates.find((c) => identifies(signerInfo.sid, c));
   if (!signer) throw new DirectSecurityError("untrusted-anchor", "the signer certificate is not in the message");
 
   // AS v1.3 §5.1: SHA-256 (or stronger) digests; SHA-1 and MD5 are refused.
-  const digestOid = signerInfo.digestAlgorithm.algorithmId;
+  const digestOid = signerInfo.digestAlgorithm;
   const digest = STRONG_DIGESTS[digestOid];
   if (!digest) {
     throw new DirectSecurityError("weak-algorithm", `signature digest ${WEAK_DIGESTS[digestOid] ?? digestOid}`);
   }
-  const signatureOid = signerInfo.signatureAlgorithm.algorithmId;
+  const signatureOid = signerInfo.signatureAlgorithm.oid;
   if (WEAK_RSA_SIGNATURES[signatureOid]) {
     throw new DirectSecurityError("weak-algorithm", `signature algorithm ${WEAK_RSA_SIGNATURES[signatureOid]}`);
   }
-  const bits = signer.node.publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
+  const bits = signer.publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < 2048) throw new DirectSecurityError("weak-algorithm", `signer RSA key of ${bits} bits`);
 
-  const contentDigest = createHash(digest).update(content).digest();
-  const signature = Buffer.from(signerInfo.signature.valueBlock.valueHexView);
+  let contentDigest = digests.get(digest);
+  if (!contentDigest) {
+    contentDigest = createHash(digest).update(content).digest();
+    digests.set(digest, contentDigest);
+  }
+  const signature = signerInfo.signature;
   let signedBytes: Buffer;
   if (signerInfo.signedAttrs) {
     // RFC 5652 §5.4: the digest is taken over the DER of the attributes with an explicit SET OF tag.
-    const attrs = signerInfo.signedAttrs.attributes;
-    const messageDigest = attrs.find((a) => a.type === OID.messageDigest)?.values[0] as asn1js.OctetString | undefined;
-    const contentType = attrs.find((a) => a.type === OID.contentType)?.values[0] as asn1js.ObjectIdentifier | undefined;
-    if (!messageDigest || !contentType) {
+    const attributes = signerInfo.signedAttrs.values;
+    const messageDigest = attributes.get(OID.messageDigest);
+    const contentType = attributes.get(OID.contentType);
+    if (!messageDigest || messageDigest.tag !== 0x04 || !contentType) {
       throw new DirectSecurityError("malformed", "signed attributes lack messageDigest or contentType");
     }
-    if (!Buffer.from(messageDigest.valueBlock.valueHexView).equals(contentDigest)) {
+    if (!messageDigest.content.equals(contentDigest)) {
       throw new DirectSecurityError("tampered", "the content does not match the signed digest");
     }
-    const encoded = Buffer.from(signerInfo.signedAttrs.encodedValue);
-    signedBytes = Buffer.from(encoded);
+    signedBytes = Buffer.from(signerInfo.signedAttrs.node.raw);
     signedBytes[0] = 0x31;
   } else {
     signedBytes = content;
@@ -411,32 +595,27 @@ function verifySignerInfo(
   let valid: boolean;
   try {
     if (signatureOid === OID.rsassaPss) {
-      const params = new pkijs.RSASSAPSSParams({ schema: signerInfo.signatureAlgorithm.algorithmParams });
-      const pssHash = STRONG_DIGESTS[params.hashAlgorithm.algorithmId];
+      // RFC 4055 §3.1: RSASSA-PSS-params ::= SEQUENCE { [0] hashAlgorithm DEFAULT sha1,
+      // [1] maskGenAlgorithm DEFAULT mgf1SHA1, [2] saltLength DEFAULT 20, [3] trailerField DEFAULT 1 }.
+      const fields = explicitFields(signerInfo.signatureAlgorithm.params);
+      const hashField = fields.get(0);
+      const pssHash = STRONG_DIGESTS[hashField ? algorithmOf(hashField).oid : OID.sha1];
       if (!pssHash) throw new DirectSecurityError("weak-algorithm", "RSASSA-PSS with a weak hash");
+      const saltField = fields.get(2)?.expect(0x02).content;
+      const saltLength = saltField ? saltField.readUIntBE(0, Math.min(saltField.length, 6)) : 20;
       valid = rsaVerify(
         pssHash,
         signedBytes,
-        { key: signer.node.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: params.saltLength },
+        { key: signer.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength },
         signature,
       );
     } else {
-      valid = rsaVerify(digest, signedBytes, signer.node.publicKey, signature);
+      valid = rsaVerify(digest, signedBytes, signer.publicKey, signature);
     }
   } catch (error) {
     if (error instanceof DirectSecurityError) throw error;
     valid = false;
   }
   if (!valid) throw new DirectSecurityError("tampered", "the signature does not verify");
-  return { signer: signer.node, digest };
-}
-
-function signerMatches(sid: unknown, certificate: pkijs.Certificate, node: X509Certificate): boolean {
-  if (sid instanceof pkijs.IssuerAndSerialNumber) {
-    return certificate.serialNumber.isEqual(sid.serialNumber) && certificate.issuer.isEqual(sid.issuer);
-  }
-  // RFC 5652 §5.3: sid [0] SubjectKeyIdentifier; pkijs keeps it as the raw context-tagged block.
-  const ski = certificateFacts(node).subjectKeyIdentifier;
-  const block = sid as { valueBlock?: { valueHexView?: Uint8Array } };
-  return !!ski && !!block.valueBlock?.valueHexView && ski.equals(Buffer.from(block.valueBlock.valueHexView));
+  return { signer, digest };
 }
