@@ -12,7 +12,7 @@ import { loadOrganizationTrust } from "../inbound/trust-config.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { consumeNotification, isNotificationMessage } from "../notifications/consume-notification.js";
-import { mdnContextOf, queueMdn } from "../notifications/send-mdn.js";
+import { enqueueMdns, mdnContextOf, mdnDestinations, planMdns } from "../notifications/send-mdn.js";
 import { requestsFinalDelivery } from "@conduit/direct-transport";
 import type { OutboundQueue } from "../queues/outbound-queue.js";
 import { inboundQueueName, type InboundJobData } from "../queues/inbound-queue.js";
@@ -65,10 +65,11 @@ export function inboundProcessor(deps: InboundWorkerDeps) {
     const message = await db.message.findUnique({ where: { id: job.data.messageId }, include: { raw: true } });
     if (!message || message.status !== "received" || !message.raw) return "nothing to do";
     const trust = await loadOrganizationTrust(db, deps.secrets, message.orgId);
+    const raw = message.raw.data;
 
     let opened: OpenedMessage;
     try {
-      opened = await openMessage(Buffer.from(message.raw.data), {
+      opened = await openMessage(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), {
         credentials: trust.credentials.map((entry) => entry.credentials),
         trust: trust.anchors,
         envelope: { from: message.raw.mailFrom, to: message.raw.rcptTo },
@@ -83,10 +84,17 @@ export function inboundProcessor(deps: InboundWorkerDeps) {
       }
       throw error;
     }
-    await db.messageEvent.create({ data: { messageId: message.id, type: "opened", detail: describeOpened(opened) } });
+    const openedDetail = describeOpened(opened);
+    // On the usual path the `opened` event is stored with the rest, in one transaction; elsewhere on its own, first.
+    const recordOpened = () =>
+      db.messageEvent.create({
+        data: { messageId: message.id, type: "opened", detail: openedDetail },
+        select: { id: true },
+      });
 
     // Many agents put no Message-ID on the outer envelope; the original's own is the one notifications will name.
     const innerMessageId = opened.headers.find((header) => header.name.toLowerCase() === "message-id")?.value.trim();
+    let ownMessageId: string | undefined;
     if (
       innerMessageId &&
       innerMessageId !== message.rfcMessageId &&
@@ -97,6 +105,7 @@ export function inboundProcessor(deps: InboundWorkerDeps) {
         select: { id: true },
       });
       if (duplicate) {
+        await recordOpened();
         await quarantine(
           db,
           message.id,
@@ -104,11 +113,21 @@ export function inboundProcessor(deps: InboundWorkerDeps) {
         );
         return "duplicate";
       }
-      await db.message.update({ where: { id: message.id }, data: { rfcMessageId: innerMessageId } });
+      ownMessageId = innerMessageId;
       message.rfcMessageId = innerMessageId;
     }
+    const recordOpenedApart = async () => {
+      await recordOpened();
+      if (ownMessageId)
+        await db.message.update({
+          where: { id: message.id },
+          data: { rfcMessageId: ownMessageId },
+          select: { id: true },
+        });
+    };
 
     if (isNotificationMessage(opened.original)) {
+      await recordOpenedApart();
       await consumeNotification(deps, message, opened);
       return "notification";
     }
@@ -130,16 +149,19 @@ export function inboundProcessor(deps: InboundWorkerDeps) {
         error instanceof ExtractionError || (error as { code?: string }).code
           ? (error as Error).message
           : `unreadable content: ${(error as Error).message}`;
+      await recordOpenedApart();
       await quarantine(db, message.id, reason);
       return "quarantined";
     }
 
-    const deliveryIds = await fanOut(deps, message, items, opened);
+    // The processed MDN is stored with the items and deliveries: a message is never processed without its MDN.
+    const mdns = planMdns(await mdnDestinations(db, message.orgId), message, mdnContextOf(opened), "processed");
+    const deliveryIds = await fanOut(deps, message, items, opened, { openedDetail, rfcMessageId: ownMessageId, mdns });
     logger.info(
       { messageId: message.id, items: items.length, deliveries: deliveryIds.length },
       "inbound message processed",
     );
-    await queueMdn(deps, message, mdnContextOf(opened), "processed");
+    await enqueueMdns(deps, mdns.ids);
     return "processed";
   };
 }
