@@ -16,29 +16,43 @@ interface CompletionDeps {
  */
 export async function completeInboundMessage(deps: CompletionDeps, messageId: string): Promise<void> {
   const { db } = deps;
-  const message = await db.message.findUnique({ where: { id: messageId } });
-  // `failed` too: a replayed dead letter that is delivered now may complete the message after all.
-  if (!message || message.direction !== "inbound" || !["processed", "failed"].includes(message.status)) return;
   const counts = await db.webhookDelivery.groupBy({ by: ["status"], where: { messageId }, _count: { _all: true } });
   const count = (status: string) => counts.find((entry) => entry.status === status)?._count._all ?? 0;
   if (count("pending") > 0) return;
   const outcome = count("dead") > 0 ? "failed" : "delivered";
-  if (outcome === message.status) return;
+  // Only an inbound message that is processed, or `failed` and now delivered (a replayed dead letter), moves on.
   const updated = await db.message.updateMany({
-    where: { id: messageId, status: message.status },
+    where: {
+      id: messageId,
+      direction: "inbound",
+      status: { in: outcome === "delivered" ? ["processed", "failed"] : ["processed"] },
+    },
     data: { status: outcome },
   });
   if (updated.count !== 1) return;
-  await db.messageEvent.create({
+  await db.messageEvent.createMany({
     data: { messageId, type: outcome, detail: { delivered: count("delivered"), deadLettered: count("dead") } },
   });
+  const events = await db.messageEvent.findMany({
+    where: { messageId, type: { in: ["mdn_queued", "opened"] } },
+    select: { type: true, detail: true },
+    orderBy: { id: "asc" },
+  });
   // One final notification per message: once a dispatched or failed MDN went out, a later change is timeline only.
-  const mdns = await db.messageEvent.findMany({ where: { messageId, type: "mdn_queued" } });
-  const disposition = (event: (typeof mdns)[number]) => (event.detail as { disposition?: string } | null)?.disposition;
-  if (mdns.some((event) => ["dispatched", "failed"].includes(disposition(event) ?? ""))) return;
-  const opened = await db.messageEvent.findFirst({ where: { messageId, type: "opened" } });
+  const disposition = (event: (typeof events)[number]) =>
+    (event.detail as { disposition?: string } | null)?.disposition;
+  if (
+    events.some((event) => event.type === "mdn_queued" && ["dispatched", "failed"].includes(disposition(event) ?? ""))
+  )
+    return;
+  const opened = events.find((event) => event.type === "opened");
   const detail = opened?.detail as { finalDeliveryRequested?: boolean; mdn?: MdnContext } | null;
   if (!detail?.finalDeliveryRequested || !detail.mdn) return;
+  const message = await db.message.findUnique({
+    where: { id: messageId },
+    select: { id: true, orgId: true, rfcMessageId: true },
+  });
+  if (!message) return;
   await queueMdn(
     deps,
     message,

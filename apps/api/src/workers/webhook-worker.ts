@@ -28,7 +28,26 @@ export function webhookProcessor(deps: WebhookWorkerDeps) {
     const { db } = deps;
     const delivery = await db.webhookDelivery.findUnique({
       where: { id: job.data.deliveryId },
-      include: { webhookDestination: true, subscription: true, item: true, message: true },
+      select: {
+        id: true,
+        status: true,
+        messageId: true,
+        attempts: true,
+        windowStartedAt: true,
+        createdAt: true,
+        event: true,
+        webhookDestination: {
+          select: {
+            id: true,
+            url: true,
+            disabledAt: true,
+            verificationTokenEncrypted: true,
+            hmacSecretEncrypted: true,
+          },
+        },
+        subscription: { select: { disabledAt: true, format: true } },
+        item: { select: { dataModel: true, payload: true } },
+      },
     });
     if (!delivery || delivery.status !== "pending") return "nothing to do";
     const destination = delivery.webhookDestination;
@@ -97,7 +116,7 @@ async function finish(
     data: { status, ...data },
   });
   if (updated.count === 1) {
-    await deps.db.messageEvent.create({
+    await deps.db.messageEvent.createMany({
       data: {
         messageId,
         type: status === "delivered" ? "webhook_delivered" : "webhook_dead_lettered",
