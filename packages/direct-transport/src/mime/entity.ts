@@ -25,23 +25,25 @@ export function toCrlf(raw: Buffer): Buffer {
 }
 
 /**
- * Splits an entity into headers and body, normalising line endings first. With `canonical`, the caller vouches that
- * `raw` already ends its lines with CRLF (it came out of `toCrlf`), and the scan is skipped.
+ * Splits an entity into headers and body, with line endings normalised to CRLF (only the header block is scanned to
+ * find where it ends). With `canonical`, the caller vouches that `raw` already ends its lines with CRLF (it came out
+ * of `toCrlf`) and nothing is scanned. With `normalizeBody: false` the body is left as it came, for a caller that
+ * only base64-decodes it (line endings do not matter there).
  */
-export function parseEntity(raw: Buffer, options: { canonical?: boolean } = {}): MimeEntity {
-  const text = options.canonical ? raw : toCrlf(raw);
-  const split = text.indexOf("\r\n\r\n");
+export function parseEntity(raw: Buffer, options: { canonical?: boolean; normalizeBody?: boolean } = {}): MimeEntity {
   let rawHeaders: Buffer;
   let body: Buffer;
-  if (text.subarray(0, 2).equals(CRLF)) {
-    rawHeaders = Buffer.alloc(0);
-    body = text.subarray(2);
-  } else if (split < 0) {
-    rawHeaders = text;
+  const at = headerEnd(raw);
+  if (at === undefined) {
+    rawHeaders = raw;
     body = Buffer.alloc(0);
   } else {
-    rawHeaders = text.subarray(0, split);
-    body = text.subarray(split + 4);
+    rawHeaders = raw.subarray(0, at.headers);
+    body = raw.subarray(at.body);
+  }
+  if (!options.canonical) {
+    rawHeaders = toCrlf(rawHeaders);
+    if (options.normalizeBody !== false) body = toCrlf(body);
   }
   const headers: { name: string; value: string }[] = [];
   for (const line of rawHeaders.toString("latin1").split("\r\n")) {
@@ -55,6 +57,21 @@ export function parseEntity(raw: Buffer, options: { canonical?: boolean } = {}):
     headers.push({ name: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim() });
   }
   return { headers, rawHeaders, body };
+}
+
+/**
+ * Where the header block ends and the body begins: at the first empty line, whatever mix of CRLF and bare LF ends
+ * the lines (as if the text had been normalised first); undefined when there is no empty line.
+ */
+function headerEnd(raw: Buffer): { headers: number; body: number } | undefined {
+  if (raw[0] === 0x0a) return { headers: 0, body: 1 };
+  if (raw[0] === 0x0d && raw[1] === 0x0a) return { headers: 0, body: 2 };
+  for (let lf = raw.indexOf(0x0a); lf >= 0; lf = raw.indexOf(0x0a, lf + 1)) {
+    const headers = lf > 0 && raw[lf - 1] === 0x0d ? lf - 1 : lf;
+    if (raw[lf + 1] === 0x0a) return { headers, body: lf + 2 };
+    if (raw[lf + 1] === 0x0d && raw[lf + 2] === 0x0a) return { headers, body: lf + 3 };
+  }
+  return undefined;
 }
 
 export function headerValue(entity: MimeEntity, name: string): string | undefined {
@@ -91,24 +108,20 @@ export function parseContentType(value: string | undefined): ContentType {
 
 function splitParams(value: string): string[] {
   const parts: string[] = [];
-  let current = "";
+  let start = 0;
   let quoted = false;
   for (let i = 0; i < value.length; i++) {
-    const c = value[i]!;
-    if (c === "\\" && quoted) {
-      current += c + (value[i + 1] ?? "");
-      i++;
-      continue;
+    const c = value.charCodeAt(i);
+    if (c === 0x5c && quoted) {
+      i++; // a quoted pair: the next character is literal
+    } else if (c === 0x22) {
+      quoted = !quoted;
+    } else if (c === 0x3b && !quoted) {
+      parts.push(value.slice(start, i));
+      start = i + 1;
     }
-    if (c === '"') quoted = !quoted;
-    if (c === ";" && !quoted) {
-      parts.push(current);
-      current = "";
-      continue;
-    }
-    current += c;
   }
-  parts.push(current);
+  parts.push(value.slice(start));
   return parts;
 }
 
@@ -135,15 +148,15 @@ export function splitMultipart(body: Buffer, boundary: string): Buffer[] {
   return parts;
 }
 
-const BASE64_CLEAN = /^[A-Za-z0-9+/=\r\n]*$/;
-
 /** Decodes a body by its Content-Transfer-Encoding (base64, quoted-printable, 7bit, 8bit, binary). */
 export function decodeBody(entity: MimeEntity): Buffer {
   const encoding = (headerValue(entity, "Content-Transfer-Encoding") ?? "7bit").toLowerCase();
   if (encoding === "base64") {
     const text = entity.body.toString("latin1");
-    // Line breaks and blanks are skipped by the decoder itself; anything else outside the alphabet is removed first.
-    return Buffer.from(BASE64_CLEAN.test(text) ? text : text.replace(/[^A-Za-z0-9+/=]/g, ""), "base64");
+    // Node's decoder skips line breaks and every other character outside the alphabet by itself, except the base64url
+    // characters - and _, which it would decode: only those need the cleaning pass (a test checks the equivalence).
+    const clean = text.indexOf("-") < 0 && text.indexOf("_") < 0;
+    return Buffer.from(clean ? text : text.replace(/[^A-Za-z0-9+/=]/g, ""), "base64");
   }
   if (encoding === "quoted-printable") {
     const text = entity.body.toString("latin1").replace(/=\r\n/g, "");
