@@ -73,7 +73,9 @@ function asSecurityError(error: unknown): DirectSecurityError {
 }
 
 async function openChecked(raw: Buffer, options: OpenOptions): Promise<OpenedMessage> {
-  const outer = parseEntity(raw);
+  // A base64 body decodes the same whatever its line endings: only the headers need normalising then.
+  let outer = parseEntity(raw, { normalizeBody: false });
+  if (headerValue(outer, "Content-Transfer-Encoding")?.toLowerCase() !== "base64") outer = parseEntity(raw);
   const outerType = parseContentType(headerValue(outer, "Content-Type"));
   if (!isPkcs7Mime(outerType.mediaType) || (outerType.params["smime-type"] ?? "enveloped-data") !== "enveloped-data") {
     throw new DirectSecurityError("not-encrypted", `content type ${outerType.mediaType} is not an encrypted message`);
