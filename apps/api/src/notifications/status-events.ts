@@ -20,7 +20,23 @@ export const statusEventNames = ["sent", "processed", "delivered", "failed", "ti
  */
 export async function emitStatusEvents(deps: StatusEventDeps, messageId: string): Promise<number> {
   const { db } = deps;
-  const message = await db.message.findUnique({ where: { id: messageId }, include: { recipients: true } });
+  // Not the payload: it may be a 10 MB file, and nothing here needs it.
+  const message = await db.message.findUnique({
+    where: { id: messageId },
+    select: {
+      id: true,
+      orgId: true,
+      direction: true,
+      status: true,
+      dataModel: true,
+      eventType: true,
+      directFrom: true,
+      directTo: true,
+      rfcMessageId: true,
+      transmissionId: true,
+      recipients: true,
+    },
+  });
   if (!message || message.direction !== "outbound") return 0;
   const subscriptions = await db.webhookSubscription.findMany({
     where: { kind: "status", disabledAt: null, webhookDestination: { orgId: message.orgId, disabledAt: null } },

@@ -11,7 +11,7 @@ import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { assignDocumentVersion } from "../outbound/document-versions.js";
 import { renderOutbound } from "../outbound/render-outbound.js";
-import { applyRecipientEvent } from "../notifications/recipient-state.js";
+import { recordSent } from "../outbound/record-sent.js";
 import { outboundQueueName, type OutboundJobData } from "../queues/outbound-queue.js";
 
 export interface OutboundWorkerDeps {
@@ -85,10 +85,6 @@ async function prepareOriginal(
   };
 }
 
-async function addEvent(db: Database, messageId: string, type: string, detail: Prisma.InputJsonValue) {
-  await db.messageEvent.create({ data: { messageId, type, detail } });
-}
-
 /** Ends a message as failed, once: a second call (a retry racing a sweep) changes nothing. */
 export async function markFailed(db: Database, messageId: string, reason: string, detail: Prisma.InputJsonObject = {}) {
   await db.$transaction(async (tx) => {
@@ -131,6 +127,7 @@ export function outboundProcessor(deps: OutboundWorkerDeps) {
     const attempt = job.attemptsMade + 1;
 
     let raw: Buffer;
+    let summary: Prisma.InputJsonObject;
     let transport;
     try {
       const prepared = await prepareOriginal(db, message);
@@ -141,13 +138,18 @@ export function outboundProcessor(deps: OutboundWorkerDeps) {
           ? (JSON.parse(deps.secrets.open(destination.secretsEncrypted)) as Record<string, string>)
           : {},
       );
-      if (attempt === 1) await addEvent(db, message.id, "rendered", prepared.summary);
+      summary = prepared.summary;
     } catch (error) {
       await markFailed(db, message.id, `could not prepare the message: ${(error as Error).message}`);
       throw new UnrecoverableError((error as Error).message);
     }
 
-    await addEvent(db, message.id, "handed_to_hisp", { adapter: transport.kind, attempt });
+    await db.messageEvent.createMany({
+      data: [
+        ...(attempt === 1 ? [{ messageId: message.id, type: "rendered", detail: summary }] : []),
+        { messageId: message.id, type: "handed_to_hisp", detail: { adapter: transport.kind, attempt } },
+      ],
+    });
     let result: SendResult;
     try {
       result = await transport.send({
@@ -163,33 +165,11 @@ export function outboundProcessor(deps: OutboundWorkerDeps) {
 
     if (result.outcome === "accepted") {
       deps.metrics?.sends.inc({ adapter: transport.kind, outcome: "accepted" });
-      await db.$transaction(async (tx) => {
-        const updated = await tx.message.updateMany({
-          where: { id: message.id, status: "queued" },
-          data: { status: "sent", sentAt: new Date(), lastError: null },
-        });
-        if (updated.count === 1) {
-          for (const address of message.directTo) {
-            await applyRecipientEvent(tx, message, address, {
-              kind: "sent",
-              remoteReply: result.remoteReply ?? null,
-              // Nothing ever answers for a file: written is as far as it goes.
-              final: transport.kind === "file",
-            });
-          }
-          await tx.messageEvent.create({
-            data: {
-              messageId: message.id,
-              type: "sent",
-              detail: {
-                adapter: transport.kind,
-                detail: result.detail,
-                remoteReply: result.remoteReply ?? null,
-                attempt,
-              },
-            },
-          });
-        }
+      await recordSent(db, message.id, {
+        remoteReply: result.remoteReply ?? null,
+        // Nothing ever answers for a file: written is as far as it goes.
+        final: transport.kind === "file",
+        detail: { adapter: transport.kind, detail: result.detail, remoteReply: result.remoteReply ?? null, attempt },
       });
       deps.logger.info({ messageId: message.id, adapter: transport.kind, attempt }, "message sent");
       await deps.onStatusChange?.(message.id);
