@@ -10,6 +10,7 @@ import MailComposer from "nodemailer/lib/mail-composer/index.js";
 import { fixturesDir, readFixtureJson } from "../test/support/fixtures.js";
 import { sealWithOpenssl } from "../test/support/openssl.js";
 import { now, type TimingSmtpSink } from "./peers.js";
+import { ProcessRssSampler, rssOf } from "./processes.js";
 import { RssSampler, rssKb } from "./rss.js";
 import { conduitAddress, peerAddress, type BenchStack } from "./stack.js";
 
@@ -18,12 +19,6 @@ const benchDir = import.meta.dirname;
 /** A Redox sample, edited in place. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Payload = any;
-
-/** CPU time (user + system, every thread) this process has used since `since`, in ms. */
-export function cpuMsSince(since: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(since);
-  return (used.user + used.system) / 1000;
-}
 
 export function percentile(values: number[], p: number): number {
   if (!values.length) return NaN;
@@ -81,8 +76,9 @@ export interface ApiResult {
  * worker is paused meanwhile (the API alone is measured), and the jobs the API queued are removed afterwards.
  */
 export async function benchApi(stack: BenchStack, seconds = 10, rate = 200): Promise<ApiResult> {
-  const outboundWorker = stack.conduit.workers[0]!;
-  await outboundWorker.pause(true);
+  // A global pause: it holds the worker whether it runs here or in its own process.
+  const queue = stack.control.ctx.outboundQueue;
+  await queue.pause();
   try {
     const common = {
       url: `${stack.api.baseUrl}/endpoint`,
@@ -91,12 +87,12 @@ export async function benchApi(stack: BenchStack, seconds = 10, rate = 200): Pro
       body: JSON.stringify(patientPush(stack.tenant.destinationId)),
       duration: seconds,
     };
-    let cpu = process.cpuUsage();
+    let cpu = stack.conduitCpuMs();
     const fixed = await autocannonChild({ ...common, connections: 10 });
-    const fixedCpuMs = cpuMsSince(cpu);
-    cpu = process.cpuUsage();
+    const fixedCpuMs = stack.conduitCpuMs() - cpu;
+    cpu = stack.conduitCpuMs();
     const paced = await autocannonChild({ ...common, connections: 20, overallRate: rate });
-    const pacedCpuMs = cpuMsSince(cpu);
+    const pacedCpuMs = stack.conduitCpuMs() - cpu;
     return {
       fixed: {
         connections: 10,
@@ -119,8 +115,8 @@ export async function benchApi(stack: BenchStack, seconds = 10, rate = 200): Pro
       },
     };
   } finally {
-    await stack.conduit.ctx.outboundQueue.drain(true);
-    outboundWorker.resume();
+    await queue.drain(true);
+    await queue.resume();
   }
 }
 
@@ -134,7 +130,7 @@ async function waitUntil(check: () => boolean, timeoutMs: number): Promise<boole
 }
 
 async function messageIdsOf(stack: BenchStack, ids: string[]): Promise<Map<string, string>> {
-  const rows = await stack.conduit.ctx.db.message.findMany({
+  const rows = await stack.control.ctx.db.message.findMany({
     where: { id: { in: ids } },
     select: { id: true, rfcMessageId: true },
   });
@@ -148,7 +144,7 @@ export interface OutboundResult {
   p50: number;
   p99: number;
   postSeconds: number;
-  /** CPU time of this process (Conduit, the POSTing client and the sink) per delivered message. */
+  /** Conduit's CPU time per delivered message (in `one` mode also the POSTing client's and the sink's). */
   cpuMsPerMessage: number;
 }
 
@@ -161,7 +157,7 @@ export async function benchOutbound(
 ): Promise<OutboundResult> {
   const bodies = Array.from({ length: count }, () => JSON.stringify(patientPush(stack.tenant.destinationId)));
   const postedAt = new Map<string, number>();
-  const cpu = process.cpuUsage();
+  const cpu = stack.conduitCpuMs();
   const started = now();
   let next = 0;
   await Promise.all(
@@ -178,7 +174,7 @@ export async function benchOutbound(
   const rfcIds = await messageIdsOf(stack, [...postedAt.keys()]);
   const wanted = [...rfcIds.values()];
   await waitUntil(() => wanted.every((id) => stack.sink.arrivals.has(id)), timeoutMs);
-  const cpuMs = cpuMsSince(cpu);
+  const cpuMs = stack.conduitCpuMs() - cpu;
   const latencies: number[] = [];
   let last = started;
   for (const [id, at] of postedAt) {
@@ -204,7 +200,7 @@ export interface InboundResult {
   perSecond: number;
   sealSeconds: number;
   sendSeconds: number;
-  /** CPU time of this process (Conduit, the SMTP client, sink and webhook) per delivered message. */
+  /** Conduit's CPU time per delivered message (in `one` mode also the SMTP client's, sink's and webhook's). */
   cpuMsPerMessage: number;
 }
 
@@ -247,14 +243,14 @@ export async function benchInbound(stack: BenchStack, count = 200, timeoutMs = 6
     maxConnections: 5,
     maxMessages: Infinity,
     host: "127.0.0.1",
-    port: stack.conduit.smtp!.port,
+    port: stack.smtpPort,
     secure: false,
     requireTLS: true,
     tls: { rejectUnauthorized: false },
   });
   const isPush = (arrival: { dataModel: string }) => arrival.dataModel === "Clinical Summary/PatientPush";
   const before = stack.webhook.arrivals.filter(isPush).length;
-  const cpu = process.cpuUsage();
+  const cpu = stack.conduitCpuMs();
   const started = now();
   try {
     await Promise.all(
@@ -265,7 +261,7 @@ export async function benchInbound(stack: BenchStack, count = 200, timeoutMs = 6
   }
   const sendSeconds = (now() - started) / 1000;
   await waitUntil(() => stack.webhook.arrivals.filter(isPush).length - before >= count, timeoutMs);
-  const cpuMs = cpuMsSince(cpu);
+  const cpuMs = stack.conduitCpuMs() - cpu;
   const pushes = stack.webhook.arrivals.filter(isPush).slice(before);
   const last = pushes.reduce((max, arrival) => Math.max(max, arrival.at), started);
   return {
@@ -278,19 +274,26 @@ export async function benchInbound(stack: BenchStack, count = 200, timeoutMs = 6
   };
 }
 
-export interface MemoryResult {
-  fileBytes: number;
+export interface ProcessMemory {
+  /** `api`, `worker`, `inbound`, or `all` when Conduit runs in the bench's process. */
+  role: string;
   baselineKb: number;
   peakKb: number;
   growthKb: number;
+}
+
+export interface MemoryResult {
+  fileBytes: number;
+  processes: ProcessMemory[];
   samples: number;
   seconds: number;
   delivered: boolean;
 }
 
 /**
- * One Media New with a 10 MB file: POSTed by curl (a child process, so the client's copy of the 13.4 MB body is not in
- * this process), RSS sampled every 20 ms from a worker thread until the sink has the sealed message.
+ * One Media New with a 10 MB file: POSTed by curl (a child process, so the client's copy of the 13.4 MB body is in
+ * neither Conduit nor the bench), RSS sampled every 20 ms until the sink has the sealed message: each Conduit
+ * process's from here, or, in `one` mode, this process's from a worker thread (sealing blocks the main loop).
  */
 export async function benchMemory(stack: BenchStack, sink: TimingSmtpSink, timeoutMs = 60_000): Promise<MemoryResult> {
   const fileBytes = 10 * 1024 * 1024;
@@ -303,12 +306,17 @@ export async function benchMemory(stack: BenchStack, sink: TimingSmtpSink, timeo
   await writeFile(bodyFile, JSON.stringify(payload));
   payload.Media.FileContents = "";
 
-  const sampler = new RssSampler();
-  await sampler.start(20);
-  const baselineKb = rssKb();
+  const pids = stack.processes.map((process) => process.pid);
+  const baselines = stack.processes.map((process) => rssOf(process.pid));
+  const sampler = stack.mode === "separate" ? new ProcessRssSampler(pids) : undefined;
+  const selfSampler = stack.mode === "one" ? new RssSampler() : undefined;
+  sampler?.start(20);
+  await selfSampler?.start(20);
+  const selfBaselineKb = rssKb();
   const started = now();
   let delivered = false;
-  let sampled: { maxKb: number; samples: number } | undefined;
+  let processes: ProcessMemory[] = [];
+  let samples = 0;
   try {
     const { stdout } = await promisify(execFile)(
       "curl",
@@ -328,16 +336,26 @@ export async function benchMemory(stack: BenchStack, sink: TimingSmtpSink, timeo
     const rfcId = (await messageIdsOf(stack, [id])).get(id)!;
     delivered = await waitUntil(() => sink.arrivals.has(rfcId), timeoutMs);
   } finally {
-    sampled = await sampler.stop();
+    if (sampler) {
+      const result = sampler.stop();
+      samples = result.samples;
+      processes = stack.processes.map((process, index) => {
+        const peakKb = result.peaks.get(process.pid) ?? NaN;
+        return {
+          role: process.role,
+          baselineKb: baselines[index]!,
+          peakKb,
+          growthKb: Math.max(0, peakKb - baselines[index]!),
+        };
+      });
+    }
+    if (selfSampler) {
+      const { maxKb, samples: count } = await selfSampler.stop();
+      samples = count;
+      processes = [
+        { role: "all", baselineKb: selfBaselineKb, peakKb: maxKb, growthKb: Math.max(0, maxKb - selfBaselineKb) },
+      ];
+    }
   }
-  const { maxKb, samples } = sampled;
-  return {
-    fileBytes,
-    baselineKb,
-    peakKb: maxKb,
-    growthKb: Math.max(0, maxKb - baselineKb),
-    samples,
-    seconds: (now() - started) / 1000,
-    delivered,
-  };
+  return { fileBytes, processes, samples, seconds: (now() - started) / 1000, delivered };
 }

@@ -13,6 +13,15 @@ import { ApiClient } from "../test/support/http.js";
 import type { TestTenant } from "../test/support/tenant.js";
 import { deleteKeys } from "../test/support/test-env.js";
 import { TimingSmtpSink, TimingWebhook } from "./peers.js";
+import {
+  cpuMsOfAll,
+  freePort,
+  spawnConduit,
+  stopConduit,
+  waitForPort,
+  type ConduitProcess,
+  type ConduitRole,
+} from "./processes.js";
 
 export const localDomain = "direct.conduit.bench";
 export const conduitAddress = `referrals@${localDomain}`;
@@ -20,9 +29,27 @@ export const peerDomain = "peer-hisp.bench";
 /** Outbound messages go to this recipient, whose certificate is configured; inbound ones come from it. */
 export const peerAddress = `dr.peer@${peerDomain}`;
 
+/**
+ * `separate` (the default): Conduit runs as its three processes (API, worker, inbound listener), started like
+ * `npm run start:api` etc., so that each one's memory and CPU are measured on its own. `one`
+ * (BENCH_PROCESSES=one): everything in this process, for `node --cpu-prof` of the whole path.
+ */
+export type ProcessMode = "separate" | "one";
+
 export interface BenchStack {
   config: Config;
-  conduit: Conduit;
+  mode: ProcessMode;
+  /**
+   * The run's database, queues and secrets, for the bench's own lookups. In `one` mode this is the running Conduit;
+   * in `separate` mode it has no roles (it serves nothing).
+   */
+  control: Conduit;
+  /** Conduit's processes (`separate` mode), or none. */
+  processes: ConduitProcess[];
+  /** The inbound SMTP listener's port. */
+  smtpPort: number;
+  /** CPU time Conduit has used so far, in ms: its processes', or in `one` mode this whole process's. */
+  conduitCpuMs(): number;
   tenant: TestTenant;
   api: ApiClient;
   sink: TimingSmtpSink;
@@ -37,7 +64,10 @@ export interface BenchStack {
  * process), the peer HISP's SMTP sink and the customer's webhook. `cleanups` collects the undo steps as they become
  * needed, so that a failure half-way still undoes what was done (run them in reverse).
  */
-export async function startStack(cleanups: (() => Promise<unknown>)[]): Promise<BenchStack> {
+export async function startStack(
+  cleanups: (() => Promise<unknown>)[],
+  mode: ProcessMode = process.env.BENCH_PROCESSES === "separate" ? "separate" : "one",
+): Promise<BenchStack> {
   const hex = randomBytes(6).toString("hex");
   const server = new URL(process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
   server.pathname = `/conduit_bench_${hex}`;
@@ -50,24 +80,29 @@ export async function startStack(cleanups: (() => Promise<unknown>)[]): Promise<
   cleanups.push(() => dropDatabase(databaseUrl));
   await migrateDatabase(databaseUrl);
 
-  const config = configSchema.parse({
+  const separate = mode === "separate";
+  const settings: Record<string, string> = {
     NODE_ENV: "test",
-    PORT: "0",
+    PORT: separate ? String(await freePort()) : "0",
     HOST: "127.0.0.1",
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
     QUEUE_PREFIX: prefix,
     JWT_SECRET: randomBytes(32).toString("hex"),
+    SECRETS_KEY: randomBytes(32).toString("base64"),
     VAR_DIR: dir,
     LOG_LEVEL: "silent",
-    INBOUND_SMTP_PORT: "0",
+    INBOUND_SMTP_HOST: "127.0.0.1",
+    INBOUND_SMTP_PORT: separate ? String(await freePort()) : "0",
     WORKER_CONCURRENCY: "50",
     INBOUND_CONCURRENCY: "50",
     WEBHOOK_CONCURRENCY: "100",
     // The sweep would re-queue the API phase's messages, whose jobs the bench removes; it has nothing else to do here.
     SWEEP_INTERVAL_MS: "3600000",
     RATE_LIMIT_REQUESTS: "10000000",
-  });
+    SEED_DEV_DATA: "false",
+  };
+  const config = configSchema.parse(settings);
 
   const peerCa = await issueCertificate({ commonName: "Bench peer HISP CA", ca: true });
   const peerCert = await issueCertificate({ commonName: peerDomain, dnsNames: [peerDomain] }, peerCa);
@@ -83,10 +118,10 @@ export async function startStack(cleanups: (() => Promise<unknown>)[]): Promise<
   const sinkPort = await sink.start(await issueCertificate({ commonName: "localhost", ips: ["127.0.0.1"] }, peerCa));
 
   // First without roles, to set the organization up; the listener then starts knowing its domain.
-  let conduit = await initConduit(config, { api: false, worker: false, migrate: false });
+  const setup = await initConduit(config, { api: false, worker: false, migrate: false });
   let tenant: TestTenant;
   try {
-    const { db, secrets } = conduit.ctx;
+    const { db, secrets } = setup.ctx;
     tenant = await createDirectOrganization(db, secrets, {
       localDomain,
       directAddressFrom: conduitAddress,
@@ -96,19 +131,38 @@ export async function startStack(cleanups: (() => Promise<unknown>)[]): Promise<
       recipients: [{ scope: peerDomain, credentials: peerCert }],
     });
   } finally {
-    await conduit.close();
+    await setup.close();
   }
-  conduit = await initConduit(config, { api: true, worker: true, inbound: true, migrate: false });
-  const running = conduit;
-  cleanups.push(() => running.close());
+  let control: Conduit;
+  let processes: ConduitProcess[] = [];
+  let apiPort: number;
+  let smtpPort: number;
+  if (separate) {
+    control = await initConduit(config, { api: false, worker: false, migrate: false });
+    const controlling = control;
+    cleanups.push(() => controlling.close());
+    processes = (["api", "worker", "inbound"] as ConduitRole[]).map((role) => spawnConduit(role, settings));
+    cleanups.push(() => Promise.all(processes.map(stopConduit)));
+    apiPort = config.PORT;
+    smtpPort = config.INBOUND_SMTP_PORT;
+    await waitForPort(apiPort, processes[0]!);
+    await waitForPort(smtpPort, processes[2]!);
+    await waitForWorker(control, processes[1]!);
+  } else {
+    control = await initConduit(config, { api: true, worker: true, inbound: true, migrate: false });
+    const running = control;
+    cleanups.push(() => running.close());
+    apiPort = control.port!;
+    smtpPort = control.smtp!.port;
+  }
 
-  const api = new ApiClient(`http://127.0.0.1:${conduit.port}`);
+  const api = new ApiClient(`http://127.0.0.1:${apiPort}`);
   await api.authenticate(tenant.apiKey, tenant.secret);
 
   const webhook = new TimingWebhook();
   cleanups.push(() => webhook.stop());
   const admin = new ApiClient(api.baseUrl);
-  admin.token = await adminToken(conduit.ctx, tenant.orgId);
+  admin.token = await adminToken(control.ctx, tenant.orgId);
   const registered = await admin.request("POST", "/webhooks", {
     name: "bench inbox",
     url: await webhook.start(),
@@ -116,7 +170,23 @@ export async function startStack(cleanups: (() => Promise<unknown>)[]): Promise<
     subscriptions: [{ kind: "content", dataModels: ["*"] }],
   });
   if (registered.status !== 201) throw new Error(`webhook registration: ${registered.status} ${registered.text}`);
-  return { config, conduit, tenant, api, sink, webhook, files, dir };
+  const conduitCpuMs = separate
+    ? () => cpuMsOfAll(processes)
+    : () => {
+        const used = process.cpuUsage();
+        return (used.user + used.system) / 1000;
+      };
+  return { config, mode, control, processes, smtpPort, conduitCpuMs, tenant, api, sink, webhook, files, dir };
+}
+
+/** Waits until the worker process has its outbound worker connected to the queue. */
+async function waitForWorker(control: Conduit, owner: ConduitProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await control.ctx.outboundQueue.getWorkersCount()) === 0) {
+    if (owner.child.exitCode !== null) throw new Error(`the worker process exited with ${owner.child.exitCode}`);
+    if (Date.now() > deadline) throw new Error("the worker process did not connect to the queue in time");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 async function pemFiles(dir: string, name: string, credentials: DirectCredentials) {
