@@ -37,7 +37,7 @@ const MAX_PATH = 8;
  */
 export async function validateCertificatePath(input: CertificatePathInput): Promise<X509Certificate[]> {
   const policy = input.policy ?? {};
-  const path = buildPath(input.leaf, input.intermediates, input.anchors);
+  const path = cachedPath(input.leaf, input.intermediates, input.anchors);
   const at = policy.at ?? new Date();
   for (const [index, certificate] of path.entries()) {
     const isAnchor = index === path.length - 1;
@@ -61,6 +61,42 @@ export async function validateCertificatePath(input: CertificatePathInput): Prom
     }
   }
   checkKeyUsage(input.leaf, input.purpose);
+  return path;
+}
+
+const PATHS_KEPT = 512;
+const PATH_LIFETIME_MS = 5 * 60_000;
+
+/**
+ * Paths already built, keyed by the exact certificates given (SHA-256 of the DER of the leaf, of each candidate
+ * intermediate and of each anchor, in order), as the fingerprints of the path's certificates. Building a path checks
+ * only names and signatures, which depend on those bytes alone; everything that depends on time, policy or
+ * revocation is checked on every call, cached path or not. Only successful builds are kept, at most 512, for five
+ * minutes each.
+ */
+const builtPaths = new Map<string, { fingerprints: string[]; expires: number }>();
+
+function cachedPath(leaf: X509Certificate, intermediates: X509Certificate[], anchors: X509Certificate[]) {
+  const key =
+    [leaf, ...intermediates].map((c) => c.fingerprint256).join(",") +
+    "|" +
+    anchors.map((c) => c.fingerprint256).join(",");
+  const now = Date.now();
+  const cached = builtPaths.get(key);
+  if (cached) {
+    builtPaths.delete(key);
+    if (cached.expires > now) {
+      const given = [leaf, ...intermediates, ...anchors];
+      const path = cached.fingerprints.map((fingerprint) => given.find((c) => c.fingerprint256 === fingerprint));
+      if (path.every((c) => c !== undefined)) {
+        builtPaths.set(key, cached);
+        return path as X509Certificate[];
+      }
+    }
+  }
+  const path = buildPath(leaf, intermediates, anchors);
+  builtPaths.set(key, { fingerprints: path.map((c) => c.fingerprint256), expires: now + PATH_LIFETIME_MS });
+  if (builtPaths.size > PATHS_KEPT) builtPaths.delete(builtPaths.keys().next().value!);
   return path;
 }
 
