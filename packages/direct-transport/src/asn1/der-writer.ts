@@ -90,6 +90,15 @@ export function algorithm(dotted: string, parameters?: DerValue): DerNode {
  * with whole seconds.
  */
 export function time(date: Date): Buffer {
+  const second = Math.floor(date.getTime() / 1000);
+  if (second !== lastTime.second) lastTime = { second, encoded: encodeTime(date) };
+  return lastTime.encoded;
+}
+
+/** Signatures made in the same second carry the same time: the last encoding is kept. */
+let lastTime: { second: number; encoded: Buffer } = { second: NaN, encoded: Buffer.alloc(0) };
+
+function encodeTime(date: Date): Buffer {
   const year = date.getUTCFullYear();
   const two = (n: number) => String(n).padStart(2, "0");
   const rest =

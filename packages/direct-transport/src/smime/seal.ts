@@ -56,8 +56,15 @@ const OUTER_HEADERS = ["From", "To", "Cc", "Date", "Message-ID"];
 export function sealMessage(original: Buffer, options: SealOptions): Buffer {
   const canonical = toCrlf(original);
   const parsed = parseEntity(canonical, { canonical: true });
-  const signed = signedParts([RFC822_HEADER, canonical], options.signer, options.signingTime ?? new Date());
-  const enveloped = envelope(signed, options.recipients, options.contentEncryption ?? "aes-256-cbc");
+  // One call for all the randomness a seal needs (boundary, content key, IV): each call has a fixed cost.
+  const random = randomBytes(12 + 32 + 16);
+  const signed = signedParts([RFC822_HEADER, canonical], options.signer, options.signingTime ?? new Date(), random);
+  const enveloped = envelope(
+    signed,
+    options.recipients,
+    options.contentEncryption ?? "aes-256-cbc",
+    random.subarray(12),
+  );
   const outer: string[] = [];
   for (const name of OUTER_HEADERS) {
     for (const value of headerValues(parsed, name)) outer.push(`${name}: ${value}`);
@@ -78,12 +85,12 @@ const RFC822_HEADER = Buffer.from("Content-Type: message/rfc822\r\n\r\n");
  * be in canonical form (CRLF line endings); its bytes are the signed content, unchanged.
  */
 export function signEntity(entity: Buffer, signer: DirectCredentials, signingTime: Date = new Date()): Buffer {
-  return Buffer.concat(signedParts([entity], signer, signingTime));
+  return Buffer.concat(signedParts([entity], signer, signingTime, randomBytes(12)));
 }
 
 /** The multipart/signed entity over the concatenation of `entity`, as pieces (the entity's are not copied). */
-function signedParts(entity: Buffer[], signer: DirectCredentials, signingTime: Date): Buffer[] {
-  const boundary = `----=_Conduit_${randomBytes(12).toString("hex")}`;
+function signedParts(entity: Buffer[], signer: DirectCredentials, signingTime: Date, random: Buffer): Buffer[] {
+  const boundary = `----=_Conduit_${random.toString("hex", 0, 12)}`;
   const signature = encodeDer(detachedSignature(entity, signer, signingTime));
   const parts = [
     `Content-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256;\r\n\tboundary="${boundary}"`,
@@ -159,15 +166,21 @@ export function envelopeContent(
   recipients: SealRecipient[],
   contentEncryption: ContentEncryption = "aes-256-cbc",
 ): Buffer {
-  return encodeDer(envelope([content], recipients, contentEncryption));
+  return encodeDer(envelope([content], recipients, contentEncryption, randomBytes(32 + 16)));
 }
 
-function envelope(content: Buffer[], recipients: SealRecipient[], contentEncryption: ContentEncryption): DerNode {
+/** `random` supplies the content key and the IV: at least 48 bytes nobody else sees. */
+function envelope(
+  content: Buffer[],
+  recipients: SealRecipient[],
+  contentEncryption: ContentEncryption,
+  random: Buffer,
+): DerNode {
   if (recipients.length === 0)
     throw new DirectSecurityError("no-certificate", "no recipient certificate to encrypt for");
   const algorithmOf = CONTENT_ENCRYPTION[contentEncryption];
-  const key = randomBytes(algorithmOf.keyLength);
-  const iv = randomBytes(16);
+  const key = random.subarray(0, algorithmOf.keyLength);
+  const iv = random.subarray(32, 48);
   const recipientInfos = recipients.map((recipient) => {
     const bits = recipient.certificate.publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
     if (bits < 2048) throw new DirectSecurityError("weak-algorithm", `recipient key of ${bits} bits; 2048 required`);
