@@ -48,6 +48,8 @@ const settings = z.object({
   SEED_DEV_DATA: booleanSetting.optional(),
   DEV_DIRECT_ADDRESS: z.string().default("dev-sender@direct.conduit.localhost"),
   WORKER_CONCURRENCY: integer(1, 500).default(20),
+  /** PostgreSQL connections per process. Work beyond it waits for a connection (up to 10 s) rather than failing. */
+  DATABASE_POOL_SIZE: integer(1, 500).default(10),
   /**
    * How long a worker holds a job before others may take it back: after a crash (SIGKILL, power loss) its jobs run
    * again this long after it died.

@@ -84,7 +84,7 @@ export async function initConduit(config: Config, roles: Roles, options: InitOpt
       if (created) logger.info("database created");
       if (applied.length) logger.info({ applied }, "migrations applied");
     }
-    const db = createDatabase(config.DATABASE_URL);
+    const db = createDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
     closers.push(() => db.$disconnect());
     const redis = createRedis(config.REDIS_URL);
     closers.push(() => redis.quit());

@@ -1,6 +1,7 @@
 import type { HispTransport, OutboundDirectMessage, SendResult } from "@conduit/direct-transport";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TransportRegistry } from "../src/hisp/transport-registry.js";
+import { Prisma } from "../src/generated/prisma/client.js";
+import { AdapterConfigError, TransportRegistry } from "../src/hisp/transport-registry.js";
 import { initConduit, type Conduit } from "../src/lifecycle.js";
 import { readFixtureJson } from "./support/fixtures.js";
 import { ApiClient } from "./support/http.js";
@@ -22,12 +23,17 @@ let env: TestEnv;
 let conduit: Conduit;
 let api: ApiClient;
 const transports = new Map<string, ScriptedTransport>();
+/** Per destination name: how many times building its adapter fails first, and with what. */
+const buildFailures = new Map<string, { left: number; error: () => Error }>();
 
 beforeAll(async () => {
   env = await createTestEnv({ SEND_ATTEMPTS: "3", SEND_BACKOFF_MS: "20" });
-  const registry = new TransportRegistry(env.config).register("scripted", ({ settings }) =>
-    transports.get((settings as { name: string }).name)!,
-  );
+  const registry = new TransportRegistry(env.config).register("scripted", ({ settings }) => {
+    const name = (settings as { name: string }).name;
+    const failure = buildFailures.get(name);
+    if (failure && failure.left-- > 0) throw failure.error();
+    return transports.get(name)!;
+  });
   conduit = await initConduit(env.config, { api: true, worker: true, migrate: false }, { transports: registry });
   api = new ApiClient(`http://127.0.0.1:${conduit.port}`);
 });
@@ -68,6 +74,30 @@ describe("outbound worker", () => {
     const types = status.timeline.map((event: { type: string }) => event.type);
     expect(types).toEqual(["accepted", "rendered", "handed_to_hisp", "retry_scheduled", "handed_to_hisp", "sent"]);
     expect(status.timeline[3].detail.remoteReply).toBe("421 4.3.2 busy");
+  });
+
+  it("retries when the database fails while the message is prepared, and ends sent", async () => {
+    buildFailures.set("db-busy", {
+      left: 1,
+      error: () =>
+        new Prisma.PrismaClientKnownRequestError(
+          "Transaction API error: Unable to start a transaction in the given time.",
+          { code: "P2028", clientVersion: Prisma.prismaVersion.client },
+        ),
+    });
+    const { transport, id } = await sendThrough("db-busy", []);
+    const status = await finalStatus(id);
+    expect(status.status).toBe("sent");
+    expect(transport.received).toHaveLength(1);
+  });
+
+  it("fails at once, without retrying, when the destination's adapter is configured wrongly", async () => {
+    buildFailures.set("misconfigured", { left: 1, error: () => new AdapterConfigError("relay: expected a host") });
+    const { transport, id } = await sendThrough("misconfigured", []);
+    const status = await finalStatus(id);
+    expect(status.status).toBe("failed");
+    expect(status.lastError).toBe("could not prepare the message: relay: expected a host");
+    expect(transport.received).toHaveLength(0);
   });
 
   it("ends failed with the reason in the timeline on a permanent failure, without retrying", async () => {

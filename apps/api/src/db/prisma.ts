@@ -6,7 +6,9 @@ export type Database = PrismaClient;
 export function createDatabase(databaseUrl: string, poolSize = 10): Database {
   // connectionTimeoutMillis bounds how long a request waits when PostgreSQL is down, so it can answer 503 promptly.
   const adapter = new PrismaPg({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 5_000 });
-  return new PrismaClient({ adapter });
+  // A transaction waits up to 10 s for a free connection (Prisma's default is 2 s): under a burst, with every
+  // connection busy, waiting a little is better than failing the work.
+  return new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 15_000 } });
 }
 
 /** True when PostgreSQL answers a trivial query within the time given. */

@@ -5,7 +5,8 @@ import type { Config } from "../config.js";
 import type { SecretBox } from "../crypto/secret-box.js";
 import { notificationDataModel } from "../notifications/notification-model.js";
 import type { Database } from "../db/prisma.js";
-import type { Prisma } from "../generated/prisma/client.js";
+import { Prisma } from "../generated/prisma/client.js";
+import { isDatabaseUnavailable } from "../db/database-errors.js";
 import type { TransportRegistry } from "../hisp/transport-registry.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
@@ -85,6 +86,22 @@ async function prepareOriginal(
   };
 }
 
+/**
+ * Errors of the machinery rather than of the message: Prisma's (a connection that could not be had, a transaction
+ * that could not start in time, PostgreSQL gone) and the network's. Anything else preparing a message (a payload that
+ * cannot be rendered, an adapter configured wrongly) fails the same way every time.
+ */
+export function isInfrastructureError(error: unknown): boolean {
+  return (
+    error instanceof Prisma.PrismaClientKnownRequestError ||
+    error instanceof Prisma.PrismaClientUnknownRequestError ||
+    error instanceof Prisma.PrismaClientInitializationError ||
+    error instanceof Prisma.PrismaClientRustPanicError ||
+    isDatabaseUnavailable(error) ||
+    /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|EPIPE)$/.test(String((error as { code?: unknown })?.code))
+  );
+}
+
 /** Ends a message as failed, once: a second call (a retry racing a sweep) changes nothing. */
 export async function markFailed(db: Database, messageId: string, reason: string, detail: Prisma.InputJsonObject = {}) {
   await db.$transaction(async (tx) => {
@@ -140,6 +157,8 @@ export function outboundProcessor(deps: OutboundWorkerDeps) {
       );
       summary = prepared.summary;
     } catch (error) {
+      // The database or the network failing on the way is no fault of the message: try again later, while attempts last.
+      if (isInfrastructureError(error) && attempt < (job.opts.attempts ?? 1)) throw error;
       await markFailed(db, message.id, `could not prepare the message: ${(error as Error).message}`);
       throw new UnrecoverableError((error as Error).message);
     }
