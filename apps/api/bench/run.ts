@@ -93,6 +93,8 @@ async function main(): Promise<number> {
       const outboundCount = count("BENCH_OUTBOUND", 300);
       step(`outbound: ${outboundCount} PatientPush to the SMTP sink`);
       const outbound = await benchOutbound(stack, outboundCount);
+      if (outbound.undelivered.length)
+        notes.push(`outbound: not at the sink when the phase ended: ${outbound.undelivered.join("; ")}.`);
       rows.push(
         {
           measure: `outbound end to end (${outbound.delivered}/${outbound.messages} at the sink)`,

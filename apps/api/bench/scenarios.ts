@@ -140,6 +140,8 @@ async function messageIdsOf(stack: BenchStack, ids: string[]): Promise<Map<strin
 export interface OutboundResult {
   messages: number;
   delivered: number;
+  /** For messages the sink never got: how many per status and last error (no content). */
+  undelivered: string[];
   perSecond: number;
   p50: number;
   p99: number;
@@ -183,15 +185,27 @@ export async function benchOutbound(
     latencies.push(arrival.at - at);
     last = Math.max(last, arrival.at);
   }
+  const undelivered = [...postedAt.keys()].filter((id) => !stack.sink.arrivals.has(rfcIds.get(id) ?? ""));
   return {
     messages: count,
     delivered: latencies.length,
+    undelivered: await whereTheyAre(stack, undelivered),
     perSecond: latencies.length / ((last - started) / 1000),
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     postSeconds,
     cpuMsPerMessage: cpuMs / Math.max(1, latencies.length),
   };
+}
+
+async function whereTheyAre(stack: BenchStack, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await stack.control.ctx.db.message.groupBy({
+    by: ["status", "lastError"],
+    where: { id: { in: ids } },
+    _count: { _all: true },
+  });
+  return rows.map((row) => `${row._count._all} ${row.status}${row.lastError ? ` (${row.lastError})` : ""}`);
 }
 
 export interface InboundResult {

@@ -97,6 +97,7 @@ export async function startStack(
     WORKER_CONCURRENCY: "50",
     INBOUND_CONCURRENCY: "50",
     WEBHOOK_CONCURRENCY: "100",
+    DATABASE_POOL_SIZE: "20",
     // The sweep would re-queue the API phase's messages, whose jobs the bench removes; it has nothing else to do here.
     SWEEP_INTERVAL_MS: "3600000",
     RATE_LIMIT_REQUESTS: "10000000",
