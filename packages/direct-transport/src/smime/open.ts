@@ -1,4 +1,4 @@
-import { createDecipheriv, createHash, verify as rsaVerify, constants, type X509Certificate } from "node:crypto";
+import { createDecipheriv, hash, verify as rsaVerify, constants, type X509Certificate } from "node:crypto";
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import { BerError, readBer, type BerNode } from "../asn1/ber-reader.js";
@@ -300,13 +300,32 @@ function decryptChecked(der: Buffer, credentials: DirectCredentials[]): Decrypte
     const iv = encryption.params?.expect(0x04).content;
     const ciphertext = envelopedData.encryptedContent?.octets();
     if (!iv || !ciphertext) throw new Error("no IV or no encrypted content");
-    const decipher = createDecipheriv(aes.cipher, key, iv);
-    const content = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+    // Padding removed here rather than by OpenSSL, to avoid copying the content once more (same check: RFC 5652
+    // §6.3, 1 to 16 bytes, each holding the count).
+    const decipher = createDecipheriv(aes.cipher, key, iv).setAutoPadding(false);
+    const padded = decipher.update(ciphertext);
+    decipher.final(); // throws unless the ciphertext is whole blocks
+    const content = padded.subarray(0, padded.length - paddingLength(padded));
     return { content, keyTransport, contentEncryption: aes.cipher };
   } catch {
     // One error for every failure after the recipient match: wrong key, bad padding, corrupted content.
     throw new DirectSecurityError("decryption-failed", "the message could not be decrypted");
   }
+}
+
+/**
+ * Length of the PKCS #7 padding that ends `padded` (whole blocks); throws when it is not valid padding. The last
+ * 16 bytes are all looked at whatever the count, without branching on them.
+ */
+function paddingLength(padded: Buffer): number {
+  const count = padded.length >= 16 ? padded[padded.length - 1]! : 0;
+  let bad = (count === 0 ? 1 : 0) | (count > 16 ? 1 : 0);
+  for (let i = 1; i <= 16 && i <= padded.length; i++) {
+    const inPadding = ((i - count - 1) >> 31) & 1; // i <= count
+    bad |= (padded[padded.length - i]! ^ count) * inPadding;
+  }
+  if (bad !== 0) throw new Error("bad padding");
+  return count;
 }
 
 function findRecipient(recipients: KeyTransRecipient[], credentials: DirectCredentials[]) {
@@ -573,7 +592,7 @@ function verifySignerInfo(
 
   let contentDigest = digests.get(digest);
   if (!contentDigest) {
-    contentDigest = createHash(digest).update(content).digest();
+    contentDigest = hash(digest, content, "buffer");
     digests.set(digest, contentDigest);
   }
   const signature = signerInfo.signature;

@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, X509Certificate, type KeyObject } from "node:crypto";
+import { createPrivateKey, X509Certificate, type KeyObject } from "node:crypto";
 import type * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import { readBer } from "../asn1/ber-reader.js";
@@ -92,7 +92,7 @@ const byDer = new Map<string, X509Certificate>();
  * here.
  */
 export function certificateFromDer(der: Buffer): X509Certificate {
-  const key = createHash("sha256").update(der).digest("base64");
+  const key = der.toString("latin1");
   const cached = byDer.get(key);
   if (cached) {
     byDer.delete(key);
