@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { connect, createServer } from "node:net";
 import path from "node:path";
@@ -34,7 +34,12 @@ export async function freePort(): Promise<number> {
 /** Starts one role with this environment; its output goes to this process's stderr, prefixed with the role. */
 export function spawnConduit(role: ConduitRole, env: Record<string, string>): ConduitProcess {
   const tsx = createRequire(import.meta.url).resolve("tsx");
-  const child = spawn(process.execPath, ["--import", tsx, path.join(srcDir, entryPoints[role])], {
+  // BENCH_PROFILE_DIR: each process writes V8 CPU profiles into <dir>/<role> when it stops (the largest file is its
+  // main thread; open it in Chrome's DevTools).
+  const profileDir = process.env.BENCH_PROFILE_DIR && path.resolve(process.env.BENCH_PROFILE_DIR, role);
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", tsx, path.join(srcDir, entryPoints[role])], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

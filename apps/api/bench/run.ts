@@ -71,7 +71,7 @@ async function main(): Promise<number> {
           target: "",
         },
         {
-          measure: "POST /endpoint CPU per request (server process)",
+          measure: "POST /endpoint CPU per request (Conduit)",
           value: `${fmt(api.fixed.cpuMsPerRequest, 1)} ms (10 connections), ${fmt(api.rate.cpuMsPerRequest, 1)} ms (200 req/s)`,
           target: "",
         },
@@ -108,7 +108,7 @@ async function main(): Promise<number> {
           target: "",
         },
         {
-          measure: "outbound CPU per message (this process)",
+          measure: "outbound CPU per message (Conduit)",
           value: `${fmt(outbound.cpuMsPerMessage, 1)} ms`,
           target: "",
         },
@@ -128,7 +128,7 @@ async function main(): Promise<number> {
           met: inbound.perSecond >= 300 && inbound.delivered === inbound.messages,
         },
         {
-          measure: "inbound CPU per message (this process, MDN included)",
+          measure: "inbound CPU per message (Conduit, MDN included)",
           value: `${fmt(inbound.cpuMsPerMessage, 1)} ms`,
           target: "",
         },
