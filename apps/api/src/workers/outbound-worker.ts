@@ -149,6 +149,8 @@ export function outboundProcessor(deps: OutboundWorkerDeps) {
     try {
       const prepared = await prepareOriginal(db, message);
       raw = prepared.raw;
+      // The payload (a Media file is ~13 MB of base64) is not needed again: let it be collected before sealing.
+      message.payload = null;
       const destination = message.destination;
       transport = await transports.forDestination(destination, () =>
         destination.secretsEncrypted
