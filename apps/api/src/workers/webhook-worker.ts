@@ -26,32 +26,10 @@ export interface WebhookWorkerDeps {
 export function webhookProcessor(deps: WebhookWorkerDeps) {
   return async (job: Job<WebhookJobData>): Promise<string> => {
     const { db } = deps;
-    const delivery = await db.webhookDelivery.findUnique({
-      where: { id: job.data.deliveryId },
-      select: {
-        id: true,
-        status: true,
-        messageId: true,
-        attempts: true,
-        windowStartedAt: true,
-        createdAt: true,
-        event: true,
-        webhookDestination: {
-          select: {
-            id: true,
-            url: true,
-            disabledAt: true,
-            verificationTokenEncrypted: true,
-            hmacSecretEncrypted: true,
-          },
-        },
-        subscription: { select: { disabledAt: true, format: true } },
-        item: { select: { dataModel: true, payload: true } },
-      },
-    });
+    const delivery = await loadDelivery(db, job.data.deliveryId);
     if (!delivery || delivery.status !== "pending") return "nothing to do";
     const destination = delivery.webhookDestination;
-    if (destination.disabledAt || delivery.subscription.disabledAt) {
+    if (destination.disabled || delivery.subscription.disabled) {
       await finish(deps, delivery.id, delivery.messageId, "dead", {
         lastError: "the webhook destination or subscription is disabled",
       });
@@ -104,6 +82,85 @@ export function webhookProcessor(deps: WebhookWorkerDeps) {
   };
 }
 
+interface DeliveryToSend {
+  id: string;
+  status: string;
+  messageId: string;
+  attempts: number;
+  windowStartedAt: Date;
+  createdAt: Date;
+  event: unknown;
+  webhookDestination: {
+    id: string;
+    url: string;
+    disabled: boolean;
+    verificationTokenEncrypted: string;
+    hmacSecretEncrypted: string | null;
+  };
+  subscription: { disabled: boolean; format: string };
+  item: { dataModel: string; payload: unknown } | null;
+}
+
+/** A delivery with its destination, subscription and item: one query (Prisma made four). */
+async function loadDelivery(db: Database, deliveryId: string): Promise<DeliveryToSend | undefined> {
+  // Times as text in UTC (how they are stored), so that no driver or session time zone gets in between.
+  const utc = 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"';
+  const [row] = await db.$queryRaw<
+    {
+      id: string;
+      status: string;
+      message_id: string;
+      attempts: number;
+      window_started_at: string;
+      created_at: string;
+      event: unknown;
+      destination_id: string;
+      url: string;
+      destination_disabled: boolean;
+      verification_token_encrypted: string;
+      hmac_secret_encrypted: string | null;
+      subscription_disabled: boolean;
+      format: string;
+      item_data_model: string | null;
+      item_payload: unknown;
+    }[]
+  >`
+    SELECT d.id::text, d.status::text, d.message_id::text, d.attempts,
+      to_char(d.window_started_at, ${utc}) AS window_started_at, to_char(d.created_at, ${utc}) AS created_at, d.event,
+      w.id::text AS destination_id, w.url, w.disabled_at IS NOT NULL AS destination_disabled,
+      w.verification_token_encrypted, w.hmac_secret_encrypted,
+      s.disabled_at IS NOT NULL AS subscription_disabled, s.format,
+      i.data_model AS item_data_model, i.payload AS item_payload
+    FROM webhook_deliveries d
+    JOIN webhook_destinations w ON w.id = d.webhook_destination_id
+    JOIN webhook_subscriptions s ON s.id = d.subscription_id
+    LEFT JOIN inbound_items i ON i.id = d.item_id
+    WHERE d.id = ${deliveryId}::uuid`;
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    status: row.status,
+    messageId: row.message_id,
+    attempts: Number(row.attempts),
+    windowStartedAt: new Date(row.window_started_at),
+    createdAt: new Date(row.created_at),
+    event: row.event,
+    webhookDestination: {
+      id: row.destination_id,
+      url: row.url,
+      disabled: row.destination_disabled,
+      verificationTokenEncrypted: row.verification_token_encrypted,
+      hmacSecretEncrypted: row.hmac_secret_encrypted,
+    },
+    subscription: { disabled: row.subscription_disabled, format: row.format },
+    item: row.item_data_model === null ? null : { dataModel: row.item_data_model, payload: row.item_payload },
+  };
+}
+
+/**
+ * Ends a pending delivery (delivered or dead) and records it on the message's timeline, in one statement; then lets
+ * the message's status follow. A delivery no longer pending is left alone.
+ */
 async function finish(
   deps: WebhookWorkerDeps,
   deliveryId: string,
@@ -111,25 +168,38 @@ async function finish(
   status: "delivered" | "dead",
   data: { attempts?: number; lastStatusCode?: number | null; lastError?: string | null; deliveredAt?: Date },
 ) {
-  const updated = await deps.db.webhookDelivery.updateMany({
-    where: { id: deliveryId, status: "pending" },
-    data: { status, ...data },
+  // Timestamps as Prisma writes them: UTC in columns without a time zone, whatever the session's time zone is.
+  const input = JSON.stringify({
+    at: new Date().toISOString(),
+    ...data,
+    detail: {
+      deliveryId,
+      attempts: data.attempts ?? null,
+      statusCode: data.lastStatusCode ?? null,
+      error: data.lastError ?? null,
+    },
   });
-  if (updated.count === 1) {
-    await deps.db.messageEvent.createMany({
-      data: {
-        messageId,
-        type: status === "delivered" ? "webhook_delivered" : "webhook_dead_lettered",
-        detail: {
-          deliveryId,
-          attempts: data.attempts ?? null,
-          statusCode: data.lastStatusCode ?? null,
-          error: data.lastError ?? null,
-        },
-      },
-    });
-    await deps.onDeliveryFinished?.(messageId);
-  }
+  const recorded = await deps.db.$executeRaw`
+    WITH input AS (SELECT ${input}::jsonb AS j),
+    updated AS (
+      UPDATE webhook_deliveries SET
+        status = ${status}::"WebhookDeliveryStatus",
+        attempts = CASE WHEN jsonb_exists(j, 'attempts') THEN (j->>'attempts')::integer ELSE attempts END,
+        last_status_code =
+          CASE WHEN jsonb_exists(j, 'lastStatusCode') THEN (j->>'lastStatusCode')::integer ELSE last_status_code END,
+        last_error = CASE WHEN jsonb_exists(j, 'lastError') THEN j->>'lastError' ELSE last_error END,
+        delivered_at =
+          CASE WHEN jsonb_exists(j, 'deliveredAt') THEN (j->>'deliveredAt')::timestamp(3) ELSE delivered_at END,
+        updated_at = (j->>'at')::timestamp(3)
+      FROM input
+      WHERE id = ${deliveryId}::uuid AND status = 'pending'
+      RETURNING message_id
+    )
+    INSERT INTO message_events (message_id, type, detail, created_at)
+    SELECT updated.message_id, ${status === "delivered" ? "webhook_delivered" : "webhook_dead_lettered"},
+      j->'detail', (j->>'at')::timestamp(3)
+    FROM updated, input`;
+  if (recorded === 1) await deps.onDeliveryFinished?.(messageId);
 }
 
 export function startWebhookWorker(connection: Redis, deps: WebhookWorkerDeps): Worker<WebhookJobData> {
