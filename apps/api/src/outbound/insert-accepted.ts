@@ -1,4 +1,4 @@
-import type { PrismaClient } from "../generated/prisma/client.js";
+import { poolOf, type Database } from "../db/prisma.js";
 
 export interface AcceptedRow {
   id: string;
@@ -24,7 +24,7 @@ export interface AcceptedRow {
  * createMany walked every node of the 37 KB payload and needed a transaction of five round trips; that was over a
  * third of the CPU time of `POST /endpoint`.
  */
-export async function insertAcceptedMessages(db: PrismaClient, rows: AcceptedRow[]): Promise<void> {
+export async function insertAcceptedMessages(db: Database, rows: AcceptedRow[]): Promise<void> {
   // Timestamps as Prisma writes them: UTC in columns without a time zone, whatever the session's time zone is.
   const at = new Date().toISOString();
   const input = JSON.stringify(
@@ -47,9 +47,10 @@ export async function insertAcceptedMessages(db: PrismaClient, rows: AcceptedRow
       final_delivery_requested: row.finalDeliveryRequested,
     })),
   );
-  await db.$executeRaw`
+  await poolOf(db).query(
+    `
     WITH input AS (
-      SELECT * FROM jsonb_to_recordset(${input}::jsonb) AS row(
+      SELECT * FROM jsonb_to_recordset($1::jsonb) AS row(
         at timestamp(3), id uuid, org_id uuid, source_id uuid, destination_id uuid, adapter text, data_model text, event_type text,
         payload jsonb, direct_from text, direct_to text[], recipients text[], rfc_message_id text,
         transmission_id text, attempt_id uuid, final_delivery_requested boolean)
@@ -67,5 +68,7 @@ export async function insertAcceptedMessages(db: PrismaClient, rows: AcceptedRow
       SELECT gen_random_uuid(), input.id, address, 'queued', input.at FROM input, unnest(input.recipients) AS address
     )
     INSERT INTO message_events (message_id, type, detail, created_at)
-    SELECT id, 'accepted', jsonb_build_object('destinationId', destination_id, 'adapter', adapter), at FROM input`;
+    SELECT id, 'accepted', jsonb_build_object('destinationId', destination_id, 'adapter', adapter), at FROM input`,
+    [input],
+  );
 }
