@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createDirectAgent,
   createHispTransport,
+  type HispTransport,
   startSmtpListener,
   type DirectAgent,
   type InboundEnvelope,
@@ -68,13 +69,22 @@ beforeAll(async () => {
   });
 });
 
+/** Adapters made by the tests, closed before the listener: they keep their SMTP connections open for reuse. */
+const transports: HispTransport[] = [];
+function adapter(...args: Parameters<typeof createHispTransport>): HispTransport {
+  const transport = createHispTransport(...args);
+  transports.push(transport);
+  return transport;
+}
+
 afterAll(async () => {
+  await Promise.all(transports.map((transport) => transport.close?.()));
   await listener?.close();
 });
 
 describe("two Conduit installations configured from settings", () => {
   it("a.example seals and sends over SMTP; b.example's listener receives it and opens it", async () => {
-    const transport = createHispTransport(
+    const transport = adapter(
       { kind: "smtp", relay: { host: "127.0.0.1", port: listener.port }, tls: { ca: caB.certificate.toString() } },
       agentA,
     );
@@ -87,7 +97,7 @@ describe("two Conduit installations configured from settings", () => {
   });
 
   it("per-destination PKCS#1 v1.5 key transport and AES-128", async () => {
-    const transport = createHispTransport(
+    const transport = adapter(
       {
         kind: "smtp",
         relay: { host: "127.0.0.1", port: listener.port },
@@ -107,7 +117,7 @@ describe("two Conduit installations configured from settings", () => {
   });
 
   it("will not encrypt for a recipient certificate outside the sender's trust anchors", async () => {
-    const transport = createHispTransport(
+    const transport = adapter(
       { kind: "smtp", relay: { host: "127.0.0.1", port: listener.port }, tls: { ca: caB.certificate.toString() } },
       agentA,
     );
