@@ -47,8 +47,10 @@ export async function insertAcceptedMessages(db: Database, rows: AcceptedRow[]):
       final_delivery_requested: row.finalDeliveryRequested,
     })),
   );
-  await poolOf(db).query(
-    `
+  // Named: each connection parses and plans it once, not on every message.
+  await poolOf(db).query({
+    name: "conduit_insert_accepted_messages",
+    text: `
     WITH input AS (
       SELECT * FROM jsonb_to_recordset($1::jsonb) AS row(
         at timestamp(3), id uuid, org_id uuid, source_id uuid, destination_id uuid, adapter text, data_model text, event_type text,
@@ -69,6 +71,6 @@ export async function insertAcceptedMessages(db: Database, rows: AcceptedRow[]):
     )
     INSERT INTO message_events (message_id, type, detail, created_at)
     SELECT id, 'accepted', jsonb_build_object('destinationId', destination_id, 'adapter', adapter), at FROM input`,
-    [input],
-  );
+    values: [input],
+  });
 }

@@ -19,8 +19,9 @@ export async function subscribedDestinations(
   destinationIds: string[],
 ): Promise<SubscribedDestination[]> {
   if (destinationIds.length === 0) return [];
-  const result = await poolOf(db).query<SubscribedDestination>(
-    `
+  const result = await poolOf(db).query<SubscribedDestination>({
+    name: "conduit_subscribed_destinations",
+    text: `
     SELECT d.id::text AS "id", d.adapter AS "adapter", d.direct_address_from AS "directAddressFrom",
       d.settings AS "settings"
     FROM subscriptions s
@@ -30,7 +31,7 @@ export async function subscribedDestinations(
     WHERE s.source_id = $1::uuid AND src.org_id = $2::uuid AND src.disabled_at IS NULL
       AND o.disabled_at IS NULL AND s.data_model = $3 AND d.org_id = $2::uuid
       AND d.disabled_at IS NULL AND s.destination_id = ANY($4::uuid[])`,
-    [source.id, source.orgId, dataModel, destinationIds],
-  );
+    values: [source.id, source.orgId, dataModel, destinationIds],
+  });
   return result.rows;
 }
