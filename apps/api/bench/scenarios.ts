@@ -10,7 +10,7 @@ import MailComposer from "nodemailer/lib/mail-composer/index.js";
 import { fixturesDir, readFixtureJson } from "../test/support/fixtures.js";
 import { sealWithOpenssl } from "../test/support/openssl.js";
 import { now, type TimingSmtpSink } from "./peers.js";
-import { ProcessRssSampler, rssOf } from "./processes.js";
+import { cpuMsOfServices, ProcessRssSampler, rssOf } from "./processes.js";
 import { RssSampler, rssKb } from "./rss.js";
 import { conduitAddress, peerAddress, type BenchStack } from "./stack.js";
 
@@ -19,6 +19,21 @@ const benchDir = import.meta.dirname;
 /** A Redox sample, edited in place. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Payload = any;
+
+/** CPU ms so far of Conduit and of the services it uses (PostgreSQL, Redis), for differences over a phase. */
+interface CpuReading {
+  conduit: number;
+  services: number;
+}
+
+function readCpu(stack: BenchStack): CpuReading {
+  return { conduit: stack.conduitCpuMs(), services: cpuMsOfServices(["postgres", "redis-server"]) };
+}
+
+function cpuSince(stack: BenchStack, since: CpuReading): CpuReading {
+  const now = readCpu(stack);
+  return { conduit: now.conduit - since.conduit, services: now.services - since.services };
+}
 
 export function percentile(values: number[], p: number): number {
   if (!values.length) return NaN;
@@ -57,8 +72,10 @@ export interface ApiResult {
     p50: number;
     p99: number;
     non2xx: number;
-    /** CPU time of this (the server's) process per request. */
+    /** Conduit's CPU time per request. */
     cpuMsPerRequest: number;
+    /** PostgreSQL's and Redis's. */
+    servicesCpuMsPerRequest: number;
   };
   rate: {
     rate: number;
@@ -68,6 +85,7 @@ export interface ApiResult {
     p99: number;
     non2xx: number;
     cpuMsPerRequest: number;
+    servicesCpuMsPerRequest: number;
   };
 }
 
@@ -87,12 +105,12 @@ export async function benchApi(stack: BenchStack, seconds = 10, rate = 200): Pro
       body: JSON.stringify(patientPush(stack.tenant.destinationId)),
       duration: seconds,
     };
-    let cpu = stack.conduitCpuMs();
+    let cpu = readCpu(stack);
     const fixed = await autocannonChild({ ...common, connections: 10 });
-    const fixedCpuMs = stack.conduitCpuMs() - cpu;
-    cpu = stack.conduitCpuMs();
+    const fixedCpu = cpuSince(stack, cpu);
+    cpu = readCpu(stack);
     const paced = await autocannonChild({ ...common, connections: 20, overallRate: rate });
-    const pacedCpuMs = stack.conduitCpuMs() - cpu;
+    const pacedCpu = cpuSince(stack, cpu);
     return {
       fixed: {
         connections: 10,
@@ -102,7 +120,8 @@ export async function benchApi(stack: BenchStack, seconds = 10, rate = 200): Pro
         p50: fixed.latency.p50,
         p99: fixed.latency.p99,
         non2xx: fixed.non2xx + fixed.errors + fixed.timeouts,
-        cpuMsPerRequest: fixedCpuMs / Math.max(1, fixed.requests.total),
+        cpuMsPerRequest: fixedCpu.conduit / Math.max(1, fixed.requests.total),
+        servicesCpuMsPerRequest: fixedCpu.services / Math.max(1, fixed.requests.total),
       },
       rate: {
         rate,
@@ -111,7 +130,8 @@ export async function benchApi(stack: BenchStack, seconds = 10, rate = 200): Pro
         p50: paced.latency.p50,
         p99: paced.latency.p99,
         non2xx: paced.non2xx + paced.errors + paced.timeouts,
-        cpuMsPerRequest: pacedCpuMs / Math.max(1, paced.requests.total),
+        cpuMsPerRequest: pacedCpu.conduit / Math.max(1, paced.requests.total),
+        servicesCpuMsPerRequest: pacedCpu.services / Math.max(1, paced.requests.total),
       },
     };
   } finally {
@@ -148,6 +168,8 @@ export interface OutboundResult {
   postSeconds: number;
   /** Conduit's CPU time per delivered message (in `one` mode also the POSTing client's and the sink's). */
   cpuMsPerMessage: number;
+  /** PostgreSQL's and Redis's CPU time per delivered message. */
+  servicesCpuMsPerMessage: number;
 }
 
 /** `count` PatientPush POSTs (`concurrency` at a time) until the SMTP sink has each sealed message, matched by Message-ID. */
@@ -159,7 +181,7 @@ export async function benchOutbound(
 ): Promise<OutboundResult> {
   const bodies = Array.from({ length: count }, () => JSON.stringify(patientPush(stack.tenant.destinationId)));
   const postedAt = new Map<string, number>();
-  const cpu = stack.conduitCpuMs();
+  const cpu = readCpu(stack);
   const started = now();
   let next = 0;
   await Promise.all(
@@ -176,7 +198,7 @@ export async function benchOutbound(
   const rfcIds = await messageIdsOf(stack, [...postedAt.keys()]);
   const wanted = [...rfcIds.values()];
   await waitUntil(() => wanted.every((id) => stack.sink.arrivals.has(id)), timeoutMs);
-  const cpuMs = stack.conduitCpuMs() - cpu;
+  const used = cpuSince(stack, cpu);
   const latencies: number[] = [];
   let last = started;
   for (const [id, at] of postedAt) {
@@ -194,7 +216,8 @@ export async function benchOutbound(
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     postSeconds,
-    cpuMsPerMessage: cpuMs / Math.max(1, latencies.length),
+    cpuMsPerMessage: used.conduit / Math.max(1, latencies.length),
+    servicesCpuMsPerMessage: used.services / Math.max(1, latencies.length),
   };
 }
 
@@ -216,6 +239,8 @@ export interface InboundResult {
   sendSeconds: number;
   /** Conduit's CPU time per delivered message (in `one` mode also the SMTP client's, sink's and webhook's). */
   cpuMsPerMessage: number;
+  /** PostgreSQL's and Redis's CPU time per delivered message. */
+  servicesCpuMsPerMessage: number;
 }
 
 /**
@@ -264,7 +289,7 @@ export async function benchInbound(stack: BenchStack, count = 200, timeoutMs = 6
   });
   const isPush = (arrival: { dataModel: string }) => arrival.dataModel === "Clinical Summary/PatientPush";
   const before = stack.webhook.arrivals.filter(isPush).length;
-  const cpu = stack.conduitCpuMs();
+  const cpu = readCpu(stack);
   const started = now();
   try {
     await Promise.all(
@@ -275,7 +300,7 @@ export async function benchInbound(stack: BenchStack, count = 200, timeoutMs = 6
   }
   const sendSeconds = (now() - started) / 1000;
   await waitUntil(() => stack.webhook.arrivals.filter(isPush).length - before >= count, timeoutMs);
-  const cpuMs = stack.conduitCpuMs() - cpu;
+  const used = cpuSince(stack, cpu);
   const pushes = stack.webhook.arrivals.filter(isPush).slice(before);
   const last = pushes.reduce((max, arrival) => Math.max(max, arrival.at), started);
   return {
@@ -284,7 +309,8 @@ export async function benchInbound(stack: BenchStack, count = 200, timeoutMs = 6
     perSecond: pushes.length / ((last - started) / 1000),
     sealSeconds,
     sendSeconds,
-    cpuMsPerMessage: cpuMs / Math.max(1, pushes.length),
+    cpuMsPerMessage: used.conduit / Math.max(1, pushes.length),
+    servicesCpuMsPerMessage: used.services / Math.max(1, pushes.length),
   };
 }
 
