@@ -20,6 +20,15 @@ export const statusEventNames = ["sent", "processed", "delivered", "failed", "ti
  */
 export async function emitStatusEvents(deps: StatusEventDeps, messageId: string): Promise<number> {
   const { db } = deps;
+  // Most organizations subscribe to no status events: ask that first, in one query, before reading the message.
+  const subscriptions = await db.webhookSubscription.findMany({
+    where: {
+      kind: "status",
+      disabledAt: null,
+      webhookDestination: { disabledAt: null, organization: { messages: { some: { id: messageId } } } },
+    },
+  });
+  if (subscriptions.length === 0) return 0;
   // Not the payload: it may be a 10 MB file, and nothing here needs it.
   const message = await db.message.findUnique({
     where: { id: messageId },
@@ -38,10 +47,6 @@ export async function emitStatusEvents(deps: StatusEventDeps, messageId: string)
     },
   });
   if (!message || message.direction !== "outbound") return 0;
-  const subscriptions = await db.webhookSubscription.findMany({
-    where: { kind: "status", disabledAt: null, webhookDestination: { orgId: message.orgId, disabledAt: null } },
-  });
-  if (subscriptions.length === 0) return 0;
   const created: string[] = [];
   for (const recipient of message.recipients) {
     if (!(statusEventNames as readonly string[]).includes(recipient.status)) continue;
