@@ -40,8 +40,32 @@ export function printTable(rows: Row[]): void {
 
 const cell = (text: string) => text.replace(/\|/g, "\\|");
 
+const howItRuns: Record<"separate" | "one", string[]> = {
+  separate: [
+    "What runs: Conduit as three processes, started as an operator starts them (`src/api-main.ts`,",
+    "`src/worker-main.ts`, `src/inbound-main.ts`, like `npm run start:api` etc., with `MALLOC_ARENA_MAX=2`): the API, the",
+    "worker (`WORKER_CONCURRENCY=50`, `INBOUND_CONCURRENCY=50`, `WEBHOOK_CONCURRENCY=100`, `DATABASE_POOL_SIZE=20`)",
+    "and the inbound SMTP listener. The `smtp` adapter signs with the organization's certificate, encrypts for a",
+    "configured recipient certificate (RSA 2048, OAEP-SHA256, AES-256-CBC) and delivers over STARTTLS to a local SMTP",
+    "sink (the peer HISP); a local webhook receiver takes inbound content. Keys and certificates are issued at start-up.",
+    "The bench process holds the sink, the webhook receiver and the clients; autocannon and curl run as child processes.",
+    "`BENCH_PROCESSES=one` runs Conduit inside the bench process instead (for `node --cpu-prof` of the whole path).",
+  ],
+  one: [
+    "What runs (`BENCH_PROCESSES=one`): Conduit through `initConduit` with the API, the worker and the inbound SMTP",
+    "listener **all in the bench's own process**, beside the SMTP sink and the webhook receiver; the figures per",
+    "process are then one figure for everything. Run without `BENCH_PROCESSES` for the committed numbers.",
+  ],
+};
+
 /** Rewrites docs/benchmarks.md: what is measured and how, then this run's table and machine. */
-export async function writeMarkdown(file: string, rows: Row[], notes: string[], seconds: number): Promise<void> {
+export async function writeMarkdown(
+  file: string,
+  rows: Row[],
+  notes: string[],
+  seconds: number,
+  mode: "separate" | "one",
+): Promise<void> {
   const facts = machineFacts();
   const text = [
     "# Benchmarks",
@@ -51,12 +75,7 @@ export async function writeMarkdown(file: string, rows: Row[], notes: string[], 
     "prefix of its own and removes them at the end, whatever happens. It exits 0 when it ran: a missed target is",
     "reported, not a failure. It rewrites this file each time (the section below).",
     "",
-    "What runs: Conduit through `initConduit` with the API, the worker (`WORKER_CONCURRENCY=50`,",
-    "`INBOUND_CONCURRENCY=50`) and the inbound SMTP listener, **all in one Node process**; the `smtp` adapter signing",
-    "with the organization's certificate, encrypting for a configured recipient certificate (RSA 2048, OAEP-SHA256,",
-    "AES-256-CBC) and delivering over STARTTLS to a local SMTP sink (the peer HISP); a local webhook receiver for",
-    "inbound. Keys and certificates are issued at start-up. The sink and the webhook receiver run in the same process",
-    "as Conduit (they cost it a little CPU); autocannon and curl run as child processes.",
+    ...howItRuns[mode],
     "",
     "| measure | how |",
     "| --- | --- |",
@@ -64,13 +83,12 @@ export async function writeMarkdown(file: string, rows: Row[], notes: string[], 
     "| API p99 at 200 req/s | the same at a fixed offered rate (`overallRate: 200`) for 10 s |",
     "| outbound end to end | 300 PatientPush POSTs (16 at a time, each with its own document id) until the SMTP sink has every sealed message, matched by the outer Message-ID; messages/s = delivered / (last arrival − first POST); latency per message from its POST to its arrival |",
     "| inbound end to end | 200 distinct C-CDA messages sealed with the openssl CLI before the clock starts, sent over a pooled nodemailer transport (5 connections, STARTTLS) to the listener; messages/s = webhook PatientPush POSTs / (last POST − first send). Each also makes a processed MDN that goes out to the sink |",
-    "| seal/s, open/s | `sealMessage` / `openMessage` of a 48 KB C-CDA message in a loop for 3 s each, on the main thread (one core) |",
+    "| seal/s, open/s | `sealMessage` / `openMessage` of a 48 KB C-CDA (a 65 KB original message) in a loop for 3 s each, on the main thread (one core); per second of CPU time, as `openssl speed` counts |",
     "| openssl rsa2048 sign/s | `openssl speed -seconds 3 rsa2048`, private-key operations per second, one core; seal and open each do one private-key operation (sign, or decrypt the content key) |",
     "| directory import | `bench/directory-import.ts`: an NPPES endpoint file of 10,000 rows parsed, imported into an empty directory, then imported again with 1% changed, 0.5% removed and 0.5% added, on a database of its own |",
-    "| peak RSS | `process.resourceUsage().maxRSS` after the 10 MB attachment, before the directory import and the crypto loops (which run in the same process): API, worker, listener, the in-process sink and webhook, and the bench's own buffers (the 200 pre-sealed inbound messages) together |",
-    "| 10 MB attachment | one Media `New` with a 10 MiB file POSTed by curl; the process's RSS sampled every 20 ms from a worker thread, from the POST until the sink has the sealed message; growth = peak − RSS just before |",
-    "",
-    "| CPU per request / message | `process.cpuUsage()` of the bench process (every thread) over the phase, divided by the requests or messages. Less sensitive to a busy machine than the rates: the rates fall when other work takes the cores, the CPU each message costs does not (much) |",
+    "| peak RSS | each Conduit process's high-water mark (`VmHWM` in `/proc/<pid>/status`) after the 10 MB attachment, before the directory import and the crypto loops (which run in the bench process) |",
+    "| 10 MB attachment | one Media `New` with a 10 MiB file POSTed by curl; each Conduit process's RSS sampled every 20 ms from the POST until the sink has the sealed message; growth = peak − RSS just before, per process and summed (the target is judged on the sum) |",
+    "| CPU per request / message | user + system CPU time of the Conduit processes (`/proc/<pid>/stat`), and of every `postgres` and `redis-server` process on the machine, over the phase, divided by the requests or messages. Steadier on a busy machine than the rates: the rates fall when other work takes the cores, the CPU each message costs much less so. The services' figure counts anything else using them at the time |",
     "",
     "The machine is small (2 cores) and was shared with other work during the committed run (see the load average), so",
     "the rates and latencies are noisy and low: read them as an order of magnitude, and compare runs on the same machine",

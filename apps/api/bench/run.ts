@@ -12,7 +12,7 @@ import { peakRssOf } from "./processes.js";
 import { rssKb } from "./rss.js";
 import { printTable, writeMarkdown, type Row } from "./report.js";
 import { benchApi, benchInbound, benchMemory, benchOutbound } from "./scenarios.js";
-import { startStack } from "./stack.js";
+import { processModeFromEnv, startStack } from "./stack.js";
 
 const docsFile = path.resolve(import.meta.dirname, "../../../docs/benchmarks.md");
 const count = (name: string, fallback: number) => Number(process.env[name] ?? fallback) || fallback;
@@ -33,6 +33,7 @@ const mb = (kb: number) => `${fmt(kb / 1024, 0)} MB`;
 
 async function main(): Promise<number> {
   const started = performance.now();
+  const mode = processModeFromEnv();
   const rows: Row[] = [];
   const notes: string[] = [];
   const loadAtStart = os
@@ -59,7 +60,7 @@ async function main(): Promise<number> {
   try {
     notes.push(`load average (1, 5, 15 min) at the start: ${loadAtStart}.`);
     step("starting the stack");
-    const stack = await startStack(cleanups);
+    const stack = await startStack(cleanups, mode);
 
     if (runs("api")) {
       step("API: 10 connections, 10 s; then 200 req/s, 10 s");
@@ -221,9 +222,14 @@ async function main(): Promise<number> {
     if (rows.length) {
       printTable(rows);
       const seconds = (performance.now() - started) / 1000;
-      await mkdir(path.dirname(docsFile), { recursive: true });
-      await writeMarkdown(docsFile, rows, notes, seconds);
-      console.log(`written to ${path.relative(process.cwd(), docsFile)} (${seconds.toFixed(0)} s)`);
+      if (only.size === 0) {
+        await mkdir(path.dirname(docsFile), { recursive: true });
+        await writeMarkdown(docsFile, rows, notes, seconds, mode);
+        console.log(`written to ${path.relative(process.cwd(), docsFile)} (${seconds.toFixed(0)} s)`);
+      } else {
+        for (const note of notes) console.log(`note: ${note}`);
+        console.log(`BENCH_ONLY: ${path.relative(process.cwd(), docsFile)} left as it was (${seconds.toFixed(0)} s)`);
+      }
     }
   }
   return 0;

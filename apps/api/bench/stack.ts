@@ -64,9 +64,14 @@ export interface BenchStack {
  * process), the peer HISP's SMTP sink and the customer's webhook. `cleanups` collects the undo steps as they become
  * needed, so that a failure half-way still undoes what was done (run them in reverse).
  */
+/** BENCH_PROCESSES=one or separate. */
+export function processModeFromEnv(): ProcessMode {
+  return process.env.BENCH_PROCESSES === "separate" ? "separate" : "one";
+}
+
 export async function startStack(
   cleanups: (() => Promise<unknown>)[],
-  mode: ProcessMode = process.env.BENCH_PROCESSES === "separate" ? "separate" : "one",
+  mode: ProcessMode = processModeFromEnv(),
 ): Promise<BenchStack> {
   const hex = randomBytes(6).toString("hex");
   const server = new URL(process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
