@@ -31,8 +31,18 @@ async function signedIn(conduit: Conduit, who: TestTenant = tenant): Promise<Api
   return client;
 }
 
+/**
+ * Windows are fixed (aligned to the epoch): a test whose requests straddled a window's end would see the count start
+ * again. Start only with at least 15 s of the current window left.
+ */
+async function awayFromWindowEdge(windowSeconds = 300, marginMs = 15_000): Promise<void> {
+  const left = windowSeconds * 1000 - (Date.now() % (windowSeconds * 1000));
+  if (left < marginMs) await new Promise((resolve) => setTimeout(resolve, left + 50));
+}
+
 describe("per-source rate limit", () => {
   it("counts a source's requests across API replicas and answers 429 with Retry-After past the limit", async () => {
+    await awayFromWindowEdge();
     const one = await signedIn(first);
     const two = await signedIn(second);
     const statuses: number[] = [];
@@ -55,6 +65,7 @@ describe("per-source rate limit", () => {
   });
 
   it("uses a source's own limit when it has one", async () => {
+    await awayFromWindowEdge();
     const generous = await createTenant(first.ctx.db);
     await first.ctx.db.source.update({ where: { id: generous.sourceId }, data: { rateLimit: 10 } });
     const client = await signedIn(first, generous);
