@@ -1,6 +1,8 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { isOid } from "./code-systems.js";
 import { idRoots, oids } from "./oids.js";
+
+const namespaces = new Map<string, Buffer>();
 
 /**
  * A name-based UUID (RFC 9562 version 5: SHA-1 over a namespace and a name). Generated documents get ids that are
@@ -8,11 +10,16 @@ import { idRoots, oids } from "./oids.js";
  * stable, while no two inputs share one.
  */
 export function nameUuid(namespace: string, name: string): string {
-  const namespaceBytes = Buffer.from(namespace.replace(/-/g, ""), "hex");
-  const hash = createHash("sha1").update(namespaceBytes).update(name, "utf8").digest();
-  hash[6] = (hash[6]! & 0x0f) | 0x50;
-  hash[8] = (hash[8]! & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString("hex");
+  // A rendered document asks for hundreds of ids: the namespace is decoded once, and the one-shot hash is used.
+  let namespaceBytes = namespaces.get(namespace);
+  if (!namespaceBytes) {
+    namespaceBytes = Buffer.from(namespace.replace(/-/g, ""), "hex");
+    if (namespaces.size < 64) namespaces.set(namespace, namespaceBytes);
+  }
+  const digest = hash("sha1", Buffer.concat([namespaceBytes, Buffer.from(name, "utf8")]), "buffer");
+  digest[6] = (digest[6]! & 0x0f) | 0x50;
+  digest[8] = (digest[8]! & 0x3f) | 0x80;
+  const hex = digest.toString("hex", 0, 16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
