@@ -110,21 +110,31 @@ export function cpuMsOf(pid: number): number {
 }
 
 /**
- * CPU ms used so far by every process whose command name is one of `names` (e.g. `postgres`, `redis-server`): the
- * services Conduit leans on. Machine-wide: anything else using them at the same time is counted too.
+ * CPU ms used so far, per pid, by every process whose command name is one of `names` (e.g. `postgres`,
+ * `redis-server`): the services Conduit leans on. Machine-wide: anything else using them at the time is counted too.
  */
-export function cpuMsOfServices(names: string[]): number {
-  let total = 0;
+export function cpuMsOfServices(names: string[]): Map<number, number> {
+  const byPid = new Map<number, number>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
       const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      if (names.includes(name)) total += cpuMsOf(Number(entry));
+      if (names.includes(name)) byPid.set(Number(entry), cpuMsOf(Number(entry)));
     } catch {
       // the process ended meanwhile
     }
   }
+  return byPid;
+}
+
+/**
+ * CPU ms the services used between two readings: each process's increase, all of it for processes that started in
+ * between. (What a process used before it exited in between is lost: a connection closed mid-phase.)
+ */
+export function servicesCpuMsBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
   return total;
 }
 

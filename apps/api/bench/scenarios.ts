@@ -10,7 +10,7 @@ import MailComposer from "nodemailer/lib/mail-composer/index.js";
 import { fixturesDir, readFixtureJson } from "../test/support/fixtures.js";
 import { sealWithOpenssl } from "../test/support/openssl.js";
 import { now, type TimingSmtpSink } from "./peers.js";
-import { cpuMsOfServices, ProcessRssSampler, rssOf } from "./processes.js";
+import { cpuMsOfServices, ProcessRssSampler, rssOf, servicesCpuMsBetween } from "./processes.js";
 import { RssSampler, rssKb } from "./rss.js";
 import { conduitAddress, peerAddress, type BenchStack } from "./stack.js";
 
@@ -23,16 +23,16 @@ type Payload = any;
 /** CPU ms so far of Conduit and of the services it uses (PostgreSQL, Redis), for differences over a phase. */
 interface CpuReading {
   conduit: number;
-  services: number;
+  services: Map<number, number>;
 }
 
 function readCpu(stack: BenchStack): CpuReading {
   return { conduit: stack.conduitCpuMs(), services: cpuMsOfServices(["postgres", "redis-server"]) };
 }
 
-function cpuSince(stack: BenchStack, since: CpuReading): CpuReading {
+function cpuSince(stack: BenchStack, since: CpuReading): { conduit: number; services: number } {
   const now = readCpu(stack);
-  return { conduit: now.conduit - since.conduit, services: now.services - since.services };
+  return { conduit: now.conduit - since.conduit, services: servicesCpuMsBetween(since.services, now.services) };
 }
 
 export function percentile(values: number[], p: number): number {
