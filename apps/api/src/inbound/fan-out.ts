@@ -22,6 +22,16 @@ export interface FanOutExtras {
   rfcMessageId?: string;
   /** The processed MDNs (their messages and events), from `planMdns`. */
   mdns?: PlannedMdns;
+  /** The organization's enabled content subscriptions, when already read (else they are read here). */
+  subscriptions?: ContentSubscription[];
+}
+
+/** A content subscription, as fan-out matches items to it. */
+export interface ContentSubscription {
+  id: string;
+  webhookDestinationId: string;
+  dataModels: string[];
+  directAddresses: string[];
 }
 
 /**
@@ -36,12 +46,14 @@ export async function fanOut(
   opened: OpenedMessage,
   extras: FanOutExtras = {},
 ): Promise<string[]> {
-  const subscriptions = await deps.db.webhookSubscription.findMany({
-    where: { kind: "content", disabledAt: null, webhookDestination: { orgId: message.orgId, disabledAt: null } },
-    select: { id: true, webhookDestinationId: true, dataModels: true, directAddresses: true },
-  });
+  const subscriptions: ContentSubscription[] =
+    extras.subscriptions ??
+    (await deps.db.webhookSubscription.findMany({
+      where: { kind: "content", disabledAt: null, webhookDestination: { orgId: message.orgId, disabledAt: null } },
+      select: { id: true, webhookDestinationId: true, dataModels: true, directAddresses: true },
+    }));
   const recipients = opened.recipients.map((address) => address.toLowerCase());
-  const wants = (subscription: (typeof subscriptions)[number], item: ExtractedItem) =>
+  const wants = (subscription: ContentSubscription, item: ExtractedItem) =>
     (subscription.dataModels.length === 0 ||
       subscription.dataModels.includes("*") ||
       subscription.dataModels.includes(item.dataModel)) &&

@@ -47,6 +47,27 @@ function parsedRow(
   return parsed;
 }
 
+/** A certificate row as trust is built from it. */
+export interface TrustRow {
+  id: string;
+  use: string;
+  scope: string;
+  certificatePem: string;
+  privateKeyEncrypted: string | null;
+}
+
+/** The trust made of the organization's `own` and `anchor` rows (enabled ones), each parsed once: see `parsedRow`. */
+export function organizationTrustFromRows(secrets: SecretBox, rows: TrustRow[]): OrganizationTrust {
+  const anchors = new TrustAnchors();
+  const credentials: OrganizationTrust["credentials"] = [];
+  for (const row of rows) {
+    const parsed = parsedRow(secrets, row);
+    if (parsed.anchors) anchors.add(row.scope, parsed.anchors);
+    else if (parsed.credentials) credentials.push({ scope: row.scope, credentials: parsed.credentials });
+  }
+  return { credentials, anchors };
+}
+
 /**
  * The organization's own credentials (private keys opened from their sealed form) and its trust anchors, per address
  * or domain, as configured. Expired certificates stay in: opening decides, and says why.
@@ -60,12 +81,5 @@ export async function loadOrganizationTrust(
     where: { orgId, disabledAt: null, use: { in: ["own", "anchor"] } },
     select: { id: true, use: true, scope: true, certificatePem: true, privateKeyEncrypted: true },
   });
-  const anchors = new TrustAnchors();
-  const credentials: OrganizationTrust["credentials"] = [];
-  for (const row of rows) {
-    const parsed = parsedRow(secrets, row);
-    if (parsed.anchors) anchors.add(row.scope, parsed.anchors);
-    else if (parsed.credentials) credentials.push({ scope: row.scope, credentials: parsed.credentials });
-  }
-  return { credentials, anchors };
+  return organizationTrustFromRows(secrets, rows);
 }

@@ -8,11 +8,12 @@ import type { Database } from "../db/prisma.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { extractItems, ExtractionError, type ExtractionTools } from "../inbound/extract-items.js";
 import { fanOut } from "../inbound/fan-out.js";
-import { loadOrganizationTrust } from "../inbound/trust-config.js";
+import { loadInbound } from "../inbound/load-inbound.js";
+import { organizationTrustFromRows } from "../inbound/trust-config.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { consumeNotification, isNotificationMessage } from "../notifications/consume-notification.js";
-import { enqueueMdns, mdnContextOf, mdnDestinations, planMdns } from "../notifications/send-mdn.js";
+import { enqueueMdns, mdnContextOf, planMdns } from "../notifications/send-mdn.js";
 import { requestsFinalDelivery } from "@conduit/direct-transport";
 import type { OutboundQueue } from "../queues/outbound-queue.js";
 import { inboundQueueName, type InboundJobData } from "../queues/inbound-queue.js";
@@ -62,9 +63,9 @@ function describeOpened(opened: OpenedMessage): Prisma.InputJsonObject {
 export function inboundProcessor(deps: InboundWorkerDeps) {
   return async (job: Job<InboundJobData>): Promise<string> => {
     const { db, logger } = deps;
-    const message = await db.message.findUnique({ where: { id: job.data.messageId }, include: { raw: true } });
+    const message = await loadInbound(db, job.data.messageId);
     if (!message || message.status !== "received" || !message.raw) return "nothing to do";
-    const trust = await loadOrganizationTrust(db, deps.secrets, message.orgId);
+    const trust = organizationTrustFromRows(deps.secrets, message.certificates);
     const raw = message.raw.data;
 
     let opened: OpenedMessage;
@@ -155,8 +156,13 @@ export function inboundProcessor(deps: InboundWorkerDeps) {
     }
 
     // The processed MDN is stored with the items and deliveries: a message is never processed without its MDN.
-    const mdns = planMdns(await mdnDestinations(db, message.orgId), message, mdnContextOf(opened), "processed");
-    const deliveryIds = await fanOut(deps, message, items, opened, { openedDetail, rfcMessageId: ownMessageId, mdns });
+    const mdns = planMdns(message.destinations, message, mdnContextOf(opened), "processed");
+    const deliveryIds = await fanOut(deps, message, items, opened, {
+      openedDetail,
+      rfcMessageId: ownMessageId,
+      mdns,
+      subscriptions: message.subscriptions,
+    });
     logger.info(
       { messageId: message.id, items: items.length, deliveries: deliveryIds.length },
       "inbound message processed",
