@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import MailComposer from "nodemailer/lib/mail-composer/index.js";
-import { base64Lines } from "./entity.js";
+import { base64LinesAfter } from "./entity.js";
+
+const EMPTY = Buffer.alloc(0);
 
 export interface DirectAttachment {
   filename: string;
@@ -78,8 +80,8 @@ function spliceAttachments(skeleton: Buffer, attachments: DirectAttachment[], pl
     const afterEncoding = encoding + "Content-Transfer-Encoding: 7bit".length;
     pieces.push(skeleton.subarray(afterEncoding, at));
     // The part's own last line break is the one before the next boundary, already in the skeleton.
-    const body = base64Lines(attachment.content);
-    pieces.push(Buffer.from(body.endsWith("\r\n") ? body.slice(0, -2) : body, "latin1"));
+    const body = base64LinesAfter(EMPTY, attachment.content);
+    pieces.push(body.subarray(0, body.length - 2));
     from = at + placeholders[index]!.length;
   });
   pieces.push(skeleton.subarray(from));

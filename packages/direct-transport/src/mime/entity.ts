@@ -180,7 +180,16 @@ export function base64LinesAfter(prefix: Buffer, data: Buffer): Buffer {
   const out = Buffer.allocUnsafe(prefix.length + encodedLength + 2 * lines);
   prefix.copy(out, 0);
   const start = prefix.length;
-  out.write(data.toString("base64"), start, "latin1");
+  // Encoded a block of whole lines at a time (57 bytes make one 76-character line): a 10 MB file never becomes one
+  // 13 MB string beside the buffer.
+  const blockBytes = 57 * 2048;
+  for (let offset = 0; offset < data.length; offset += blockBytes) {
+    out.write(
+      data.toString("base64", offset, Math.min(offset + blockBytes, data.length)),
+      start + (offset / 3) * 4,
+      "latin1",
+    );
+  }
   // Spread the lines out from the last, so that no line is overwritten before it moves.
   for (let line = lines - 1; line >= 0; line--) {
     const from = start + line * 76;
