@@ -74,9 +74,10 @@ async function insertReceived(
 }
 
 /**
- * What the SMTP listener calls before it answers 250: stores the raw message once per receiving organization and
- * queues it. A message received twice (the sender retried after losing our 250) is recognised by its Message-ID and
- * not stored again. Throws (and the listener answers 451, so the sender retries) only when storing failed.
+ * What the SMTP listener calls before it answers 250: stores the raw message once per receiving organization, then
+ * queues it without waiting (a job lost with the process is queued again by the sweep, from the stored row). A message
+ * received twice (the sender retried after losing our 250) is recognised by its Message-ID and not stored again.
+ * Throws (and the listener answers 451, so the sender retries) only when storing failed.
  */
 export async function storeInbound(deps: StoreInboundDeps, raw: Buffer, envelope: InboundEnvelope): Promise<string[]> {
   const byOrg = new Map<string, string[]>();
@@ -104,7 +105,8 @@ export async function storeInbound(deps: StoreInboundDeps, raw: Buffer, envelope
       throw error;
     }
     stored.push(id);
-    await withTimeout(enqueueInbound(deps.inboundQueue, id), 2_000).catch((error: Error) =>
+    // Not awaited: the message is stored, which is what the 250 promises; the job only saves the sweep the work.
+    void withTimeout(enqueueInbound(deps.inboundQueue, id), 2_000).catch((error: Error) =>
       deps.logger.warn({ messageId: id, err: { message: error.message } }, "queueing failed; the sweep will queue it"),
     );
   }
