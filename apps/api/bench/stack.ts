@@ -64,9 +64,9 @@ export interface BenchStack {
  * process), the peer HISP's SMTP sink and the customer's webhook. `cleanups` collects the undo steps as they become
  * needed, so that a failure half-way still undoes what was done (run them in reverse).
  */
-/** BENCH_PROCESSES=one or separate. */
+/** `separate` unless BENCH_PROCESSES=one. */
 export function processModeFromEnv(): ProcessMode {
-  return process.env.BENCH_PROCESSES === "separate" ? "separate" : "one";
+  return process.env.BENCH_PROCESSES === "one" ? "one" : "separate";
 }
 
 export async function startStack(
