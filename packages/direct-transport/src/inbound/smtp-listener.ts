@@ -68,6 +68,9 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
     authOptional: true,
     disabledCommands: ["AUTH"],
     banner: "Conduit Direct SMTP",
+    // On shutdown, connections still open after 10 s (a peer keeping an idle connection for reuse) get 421 and are
+    // closed (smtp-server's default waits 30 s). Nothing is lost: a message is answered 250 only once it is stored.
+    closeTimeout: 10_000,
     logger: false,
     onMailFrom(_address, session, callback) {
       if (requireTls && !session.secure) {
