@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import nodemailer from "nodemailer";
@@ -400,6 +400,31 @@ describe("inbound SMTP listener", () => {
       await transport.close();
       await slow.close();
     }
+  });
+
+  it("closes within its close timeout while a peer keeps an idle connection, telling it 421", async () => {
+    const quick = await startSmtpListener({
+      host: "127.0.0.1",
+      port: 0,
+      localDomains: ["b.example"],
+      tls: {
+        key: tlsIdentity.privateKey.export({ format: "pem", type: "pkcs8" }),
+        cert: tlsIdentity.certificate.toString(),
+      },
+      closeTimeoutMs: 300,
+      store: async () => undefined,
+    });
+    const peer = connect(quick.port, "127.0.0.1");
+    let received = "";
+    peer.on("data", (chunk: Buffer) => (received += chunk.toString("latin1")));
+    await new Promise((resolve) => peer.once("data", resolve));
+    expect(received).toMatch(/^220 /);
+    const started = Date.now();
+    await quick.close();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(received).toMatch(/421 /);
+    peer.destroy();
   });
 
   async function edgeLikeSend(to: string[]) {

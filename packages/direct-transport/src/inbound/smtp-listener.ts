@@ -39,6 +39,11 @@ export interface SmtpListenerOptions {
   /** Simultaneous connections; default 100. */
   maxClients?: number;
   /**
+   * On close, how long connections still open (a peer keeping an idle one for reuse) may stay before they get 421 and
+   * are closed; default 10 s. Nothing is lost: a message is answered 250 only once it is stored.
+   */
+  closeTimeoutMs?: number;
+  /**
    * Stores an accepted message. The 250 reply is sent only after it resolves, so a message is never acknowledged
    * before it is safely stored; a rejection becomes a 451 (transient) reply and the sender retries.
    */
@@ -68,9 +73,7 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
     authOptional: true,
     disabledCommands: ["AUTH"],
     banner: "Conduit Direct SMTP",
-    // On shutdown, connections still open after 10 s (a peer keeping an idle connection for reuse) get 421 and are
-    // closed (smtp-server's default waits 30 s). Nothing is lost: a message is answered 250 only once it is stored.
-    closeTimeout: 10_000,
+    closeTimeout: options.closeTimeoutMs ?? 10_000,
     logger: false,
     onMailFrom(_address, session, callback) {
       if (requireTls && !session.secure) {
