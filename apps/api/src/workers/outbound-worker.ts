@@ -11,6 +11,7 @@ import type { TransportRegistry } from "../hisp/transport-registry.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { assignDocumentVersion } from "../outbound/document-versions.js";
+import { loadOutboundMessage } from "../outbound/load-outbound.js";
 import { renderOutbound } from "../outbound/render-outbound.js";
 import { recordSent } from "../outbound/record-sent.js";
 import { outboundQueueName, type OutboundJobData } from "../queues/outbound-queue.js";
@@ -132,10 +133,7 @@ export async function markFailed(db: Database, messageId: string, reason: string
 export function outboundProcessor(deps: OutboundWorkerDeps) {
   return async (job: Job<OutboundJobData>): Promise<string> => {
     const { db, transports } = deps;
-    const message = await db.message.findUnique({
-      where: { id: job.data.messageId },
-      include: { destination: true, organization: true },
-    });
+    const message = await loadOutboundMessage(db, job.data.messageId);
     if (!message || message.status !== "queued") return "nothing to do";
     if (!message.destination) {
       await markFailed(db, message.id, "the destination was deleted");
