@@ -1,4 +1,4 @@
-import type { Database } from "../db/prisma.js";
+import { poolOf, type Database } from "../db/prisma.js";
 
 /**
  * A queued message the adapter handed over: the message and each of its open recipients become `sent` (final for
@@ -15,23 +15,27 @@ export async function recordSent(
   // Timestamps as Prisma writes them: UTC in columns without a time zone.
   const at = new Date().toISOString();
   const finalAt = outcome.final ? at : null;
-  const rows = await db.$queryRaw<{ updated: number }[]>`
+  const { rows } = await poolOf(db).query<{ updated: number }>({
+    name: "conduit_record_sent",
+    text: `
     WITH sent AS (
-      UPDATE messages SET status = 'sent', sent_at = ${at}::timestamp(3), last_error = NULL,
-        updated_at = ${at}::timestamp(3)
-      WHERE id = ${messageId}::uuid AND status = 'queued'
+      UPDATE messages SET status = 'sent', sent_at = $2::timestamp(3), last_error = NULL,
+        updated_at = $2::timestamp(3)
+      WHERE id = $1::uuid AND status = 'queued'
       RETURNING id
     ),
     recipients AS (
-      UPDATE message_recipients r SET status = 'sent', remote_reply = ${outcome.remoteReply},
-        final_at = ${finalAt}::timestamp(3), updated_at = ${at}::timestamp(3)
+      UPDATE message_recipients r SET status = 'sent', remote_reply = $3,
+        final_at = $4::timestamp(3), updated_at = $2::timestamp(3)
       FROM sent WHERE r.message_id = sent.id AND r.final_at IS NULL AND r.status = 'queued'
       RETURNING r.id
     ),
     event AS (
       INSERT INTO message_events (message_id, type, detail, created_at)
-      SELECT id, 'sent', ${JSON.stringify(outcome.detail)}::jsonb, ${at}::timestamp(3) FROM sent
+      SELECT id, 'sent', $5::jsonb, $2::timestamp(3) FROM sent
     )
-    SELECT count(*)::int AS updated FROM sent`;
+    SELECT count(*)::int AS updated FROM sent`,
+    values: [messageId, at, outcome.remoteReply, finalAt, JSON.stringify(outcome.detail)],
+  });
   return (rows[0]?.updated ?? 0) > 0;
 }
