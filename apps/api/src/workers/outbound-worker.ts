@@ -11,7 +11,7 @@ import type { TransportRegistry } from "../hisp/transport-registry.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { assignDocumentVersion } from "../outbound/document-versions.js";
-import { loadOutboundMessage } from "../outbound/load-outbound.js";
+import { loadOutboundMessage, type OutboundMessage } from "../outbound/load-outbound.js";
 import { renderOutbound } from "../outbound/render-outbound.js";
 import { recordSent } from "../outbound/record-sent.js";
 import { outboundQueueName, type OutboundJobData } from "../queues/outbound-queue.js";
@@ -36,23 +36,7 @@ interface PreparedOriginal {
  * The original RFC 5322 message to hand to the adapter: rendered from the data model, or, for a delivery
  * notification, the MDN built when it was queued.
  */
-async function prepareOriginal(
-  db: Database,
-  message: {
-    id: string;
-    orgId: string;
-    dataModel: string;
-    eventType: string;
-    payload: unknown;
-    createdAt: Date;
-    directFrom: string;
-    directTo: string[];
-    rfcMessageId: string;
-    finalDeliveryRequested: boolean;
-    organization: { name: string };
-    destination: { settings: unknown } | null;
-  },
-): Promise<PreparedOriginal> {
+async function prepareOriginal(db: Database, message: OutboundMessage): Promise<PreparedOriginal> {
   if (message.dataModel === notificationDataModel) {
     const raw = Buffer.from((message.payload as { raw: string }).raw, "base64");
     return { raw, summary: { notification: message.eventType, bytes: raw.length } };
