@@ -18,12 +18,14 @@ export async function compressLargeValuesWithLz4(databaseUrl: string): Promise<"
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    for (const [table, column] of largeValueColumns) {
-      const { rows } = await client.query<{ compression: string }>(
-        "SELECT attcompression::text AS compression FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2",
-        [table, column],
-      );
-      if (rows[0]?.compression !== "") continue;
+    // One query for all the columns: this runs at every start.
+    const { rows } = await client.query<{ table: string; column: string }>(
+      `SELECT c.relname AS table, a.attname AS column FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+       WHERE (c.relname, a.attname) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+         AND c.relnamespace = current_schema()::regnamespace AND a.attcompression = ''`,
+      [largeValueColumns.map(([table]) => table), largeValueColumns.map(([, column]) => column)],
+    );
+    for (const { table, column } of rows) {
       try {
         await client.query(`ALTER TABLE "${table}" ALTER COLUMN "${column}" SET COMPRESSION lz4`);
       } catch {
