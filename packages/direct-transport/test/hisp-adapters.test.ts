@@ -39,6 +39,14 @@ function smtpError(message: string, responseCode: number): Error {
   return Object.assign(new Error(message), { responseCode });
 }
 
+/** The local servers' TLS key and certificate (for 127.0.0.1, under the test CA). */
+function serverTls() {
+  return {
+    key: tlsIdentity.privateKey.export({ format: "pem", type: "pkcs8" }),
+    cert: tlsIdentity.certificate.toString(),
+  };
+}
+
 beforeAll(async () => {
   pki = new TestPki();
   ca = await pki.ca("Conduit Test CA");
@@ -47,10 +55,7 @@ beforeAll(async () => {
     pki.issue("b.example", ca, { dnsNames: ["b.example"] }),
     pki.issue("localhost", ca, { dnsNames: ["localhost"], ips: ["127.0.0.1"] }),
   ]);
-  const tls = {
-    key: tlsIdentity.privateKey.export({ format: "pem", type: "pkcs8" }),
-    cert: tlsIdentity.certificate.toString(),
-  };
+  const tls = serverTls();
   listener = await startSmtpListener({
     host: "127.0.0.1",
     port: 0,
@@ -258,8 +263,7 @@ describe("smtp adapter specifics", () => {
     const sessions: string[] = [];
     const server = new SMTPServer({
       secure: false,
-      key: tlsIdentity.privateKey.export({ format: "pem", type: "pkcs8" }),
-      cert: tlsIdentity.certificate.toString(),
+      ...serverTls(),
       authOptional: true,
       onConnect: (session, callback) => {
         sessions.push(session.id);
@@ -381,10 +385,7 @@ describe("inbound SMTP listener", () => {
       host: "127.0.0.1",
       port: 0,
       localDomains: ["b.example"],
-      tls: {
-        key: tlsIdentity.privateKey.export({ format: "pem", type: "pkcs8" }),
-        cert: tlsIdentity.certificate.toString(),
-      },
+      tls: serverTls(),
       store: async () => {
         await new Promise((resolve) => setTimeout(resolve, 150));
         events.push("stored");
@@ -407,10 +408,7 @@ describe("inbound SMTP listener", () => {
       host: "127.0.0.1",
       port: 0,
       localDomains: ["b.example"],
-      tls: {
-        key: tlsIdentity.privateKey.export({ format: "pem", type: "pkcs8" }),
-        cert: tlsIdentity.certificate.toString(),
-      },
+      tls: serverTls(),
       closeTimeoutMs: 300,
       store: async () => undefined,
     });
